@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Everything Drydock needs on a fresh Debian machine: the engine, system packages, npm
+# packages, and the platform images with the mirror. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v docker >/dev/null || missing+=(docker.io)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing system packages: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing system packages: ${missing[*]}..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+bash scripts/engine.sh
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing npm packages..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+npm run --silent images

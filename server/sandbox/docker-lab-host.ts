@@ -1,0 +1,50 @@
+import type Docker from 'dockerode';
+import { DrydockError } from '../errors/drydock-error.ts';
+import { execInContainer, type ExecOptions, type ExecResult } from './exec.ts';
+import type { LabHost } from './sandbox.ts';
+
+/** A lab host backed by a container on the local engine. */
+export class DockerLabHost implements LabHost {
+  private readonly container: Docker.Container;
+
+  constructor(
+    docker: Docker,
+    readonly containerId: string,
+    public name: string,
+  ) {
+    this.container = docker.getContainer(containerId);
+  }
+
+  exec(cmd: string[], options?: ExecOptions): Promise<ExecResult> {
+    return execInContainer(this.container, cmd, options);
+  }
+
+  /** Blocks until the host's own engine answers (one exec that polls inside the host). */
+  async waitForEngine(timeoutSeconds = 30): Promise<void> {
+    const result = await this.exec(['drydock-wait-engine', String(timeoutSeconds)]);
+    if (result.exitCode !== 0) {
+      throw new DrydockError('DD_HOST_NOT_READY', `lab host ${this.name}: ${result.stderr.trim() || 'engine did not start'}`);
+    }
+  }
+
+  /** Sets the host's name (hostname, prompt, swarm node name) and its session's addresses in /etc/hosts. */
+  async introduce(hostsLines: readonly string[]): Promise<void> {
+    // Skips entries the engine already wrote (a cold host's own name), so each name appears once.
+    const script = [
+      'name=$1; shift',
+      'hostname "$name" && echo "$name" > /etc/hostname || exit 1',
+      'for entry in "$@"; do set -- $entry',
+      '  grep -qE "^$1[[:space:]]+$2\\$" /etc/hosts || echo "$1\t$2" >> /etc/hosts',
+      'done',
+    ].join('\n');
+    const result = await this.exec(['sh', '-c', script, 'introduce', this.name, ...hostsLines]);
+    if (result.exitCode !== 0) throw new DrydockError('DD_HOST_NOT_READY', `could not set up lab host ${this.name}: ${result.stderr}`);
+  }
+
+  /** Removes the container and its engine's volume. */
+  async remove(): Promise<void> {
+    await this.container.remove({ force: true, v: true }).catch((err: { statusCode?: number }) => {
+      if (err.statusCode !== 404) throw err;
+    });
+  }
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectDocker } from './docker-client.ts';
+import { labelsFor } from './labels.ts';
+import type { DockerSandbox } from './docker-sandbox.ts';
+import type { SandboxSession } from './sandbox.ts';
+import { ownedResources, sh, startTestSandbox, testConfig } from '../test-support/sandbox.ts';
+
+// Integration tests: a real engine, real lab hosts, the real registry image and mirror.
+describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
+  const config = testConfig({ hostMemoryMiB: 768, hostPids: 1500 });
+  let sandbox: DockerSandbox;
+  let session: SandboxSession;
+
+  before(async () => {
+    sandbox = await startTestSandbox(config);
+    session = await sandbox.createSession({ hostNames: ['node1', 'node2'] });
+  });
+
+  after(async () => {
+    await sandbox?.close();
+  });
+
+  test('hosts carry their lab names and resolve each other', async () => {
+    assert.deepEqual(session.hosts.map((h) => h.name), ['node1', 'node2']);
+    assert.equal((await sh(session.host('node1'), 'hostname')).trim(), 'node1');
+    const seen = await sh(session.host('node2'), 'getent hosts node1 && ping -c1 -W2 node1 >/dev/null && echo reachable');
+    assert.match(seen, /^\d+\.\d+\.\d+\.\d+\s+node1\n/);
+    assert.match(seen, /reachable/);
+    assert.throws(() => session.host('node3'), /no host named "node3" \(it has node1, node2\)/);
+  });
+
+  test('the registry lesson works inside node1, offline, through the mirror', async () => {
+    const node1 = session.host('node1');
+    await sh(node1, 'docker pull hello-world && docker run --rm hello-world | grep -q "Hello from Docker!"');
+    await sh(node1, 'docker run -d -p 5000:5000 --name registry registry');
+    await sh(node1, 'for i in $(seq 50); do curl -sf localhost:5000/v2/ >/dev/null && exit 0; sleep 0.1; done; exit 1');
+    await sh(node1, 'docker tag hello-world 127.0.0.1:5000/hello-world && docker push 127.0.0.1:5000/hello-world');
+    await sh(node1, 'docker image rm hello-world 127.0.0.1:5000/hello-world');
+    const images = await sh(node1, 'docker images --format "{{.Repository}}"');
+    assert.doesNotMatch(images, /hello-world/, 'both local copies are gone before the pull');
+    await sh(node1, 'docker pull 127.0.0.1:5000/hello-world');
+    const catalog = JSON.parse(await sh(node1, 'curl -s localhost:5000/v2/_catalog'));
+    assert.deepEqual(catalog, { repositories: ['hello-world'] });
+    const tags = JSON.parse(await sh(node1, 'curl -s localhost:5000/v2/hello-world/tags/list'));
+    assert.deepEqual(tags, { name: 'hello-world', tags: ['latest'] });
+  });
+
+  test('the lesson registry image behaves like the official 2.x image', async () => {
+    const node1 = session.host('node1');
+    const inspect = JSON.parse(await sh(node1, 'docker pull -q registry:2 >/dev/null && docker image inspect registry:2'))[0].Config;
+    assert.deepEqual(inspect.Entrypoint, ['/entrypoint.sh']);
+    assert.deepEqual(inspect.Cmd, ['/etc/docker/registry/config.yml']);
+    assert.deepEqual(Object.keys(inspect.Volumes), ['/var/lib/registry']);
+    assert.deepEqual(Object.keys(inspect.ExposedPorts), ['5000/tcp']);
+    // REGISTRY_* overrides reach the config: another port.
+    await sh(node1, 'docker run -d --name reg5001 -e REGISTRY_HTTP_ADDR=0.0.0.0:5001 -p 5001:5001 registry:2');
+    await sh(node1, 'for i in $(seq 50); do curl -sf localhost:5001/v2/ >/dev/null && exit 0; sleep 0.1; done; exit 1');
+    // garbage-collect is passed to the registry binary by the entrypoint.
+    const gc = await sh(node1, 'docker run --rm registry:2 garbage-collect --dry-run /etc/docker/registry/config.yml 2>&1; echo "exit=$?"');
+    assert.match(gc, /exit=0/);
+    await sh(node1, 'docker rm -f reg5001');
+  });
+
+  test('the two hosts form a swarm', async () => {
+    const node1 = session.host('node1');
+    const address = (await sh(node1, 'getent hosts node1 | cut -d" " -f1')).trim();
+    await sh(node1, `docker swarm init --advertise-addr ${address}`);
+    const token = (await sh(node1, 'docker swarm join-token -q worker')).trim();
+    await sh(session.host('node2'), `docker swarm join --token ${token} ${address}:2377`);
+    const nodes = await sh(node1, 'docker node ls --format "{{.Hostname}} {{.Status}} {{.ManagerStatus}}"');
+    assert.deepEqual(nodes.trim().split('\n').map((l) => l.trim()).sort(), ['node1 Ready Leader', 'node2 Ready']);
+  });
+
+  test('a killed engine comes back and the host survives', async () => {
+    const node2 = session.host('node2');
+    const before = (await sh(node2, 'cat /run/drydock/docker.pid')).trim();
+    await sh(node2, 'pkill -9 -x dockerd');
+    await sh(node2, 'drydock-wait-engine 20');
+    const after = (await sh(node2, 'cat /run/drydock/docker.pid')).trim();
+    assert.notEqual(after, before, 'a new dockerd process answers');
+    await sh(node2, 'kill -9 1; sleep 0.2; docker version >/dev/null');
+    // A restarted worker rejoins its swarm by itself.
+    await sh(node2, 'systemctl restart docker');
+    await sh(node2, 'for i in $(seq 100); do [ "$(docker info -f {{.Swarm.LocalNodeState}})" = active ] && exit 0; sleep 0.2; done; exit 1');
+  });
+
+  test('limits from the config are in force inside the host', async () => {
+    const limits = await sh(session.host('node1'), 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max');
+    assert.deepEqual(limits.trim().split('\n'), [String(768 * 1024 * 1024), '1500']);
+  });
+
+  test("a host cannot reach another session's hosts", async () => {
+    const other = await sandbox.createSession({ hostNames: ['node1'] });
+    try {
+      const address = (await sh(session.host('node1'), 'getent hosts node1 | cut -d" " -f1')).trim();
+      const probe = await other.host('node1').exec(['bash', '-c', `curl -s --max-time 3 http://${address}:5000/v2/`]);
+      assert.notEqual(probe.exitCode, 0, `another session reached ${address}:5000: ${probe.stdout}`);
+      // ...while its own session's registry answers at the same port.
+      await sh(session.host('node2'), `curl -sf --max-time 3 http://${address}:5000/v2/`);
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  test('tear-down leaves nothing with the platform labels', async () => {
+    await session.dispose();
+    await session.dispose();
+    await sandbox.close();
+    assert.deepEqual(await ownedResources(config), []);
+  });
+});
+
+describe('the warm pool', { timeout: 240_000 }, () => {
+  const config = testConfig({ poolSize: 2 });
+  let sandbox: DockerSandbox;
+  before(async () => {
+    sandbox = await startTestSandbox(config);
+    await sandbox.poolFilled();
+  });
+  after(async () => sandbox?.close());
+
+  test('hands each pooled host out once, clean, under its lab name', async () => {
+    const a = await sandbox.createSession({ hostNames: ['node1'] });
+    const b = await sandbox.createSession({ hostNames: ['node1'] });
+    assert.equal(a.timings.pooled, 1);
+    assert.equal(b.timings.pooled, 1);
+    assert.notEqual(a.hosts[0]!.containerId, b.hosts[0]!.containerId);
+    await sh(a.host('node1'), 'docker pull -q hello-world && docker run -d --name leftover registry');
+    const clean = await sh(b.host('node1'), 'hostname; docker ps -aq | wc -l; docker images -q | wc -l');
+    assert.deepEqual(clean.trim().split('\n'), ['node1', '0', '0']);
+    await a.dispose();
+    await b.dispose();
+    await sandbox.poolFilled();
+    const c = await sandbox.createSession({ hostNames: ['manager', 'worker1'] });
+    assert.equal(c.timings.pooled, 2);
+    for (const id of [a, b].map((s) => s.hosts[0]!.containerId)) {
+      assert.ok(!c.hosts.some((h) => h.containerId === id), 'a disposed host is never handed out again');
+    }
+    assert.match(await sh(c.host('worker1'), 'hostname; getent hosts manager'), /^worker1\n\S+\s+manager/);
+    await c.dispose();
+  });
+
+  test('close removes the pooled hosts too', async () => {
+    await sandbox.close();
+    assert.deepEqual(await ownedResources(config), []);
+  });
+});
+
+describe('the start-up sweep', { timeout: 120_000 }, () => {
+  test('removes what an earlier run of the same owner left behind, and nothing of others', async () => {
+    const config = testConfig();
+    const docker = connectDocker(config.dockerHost);
+    const leftover = await docker.createContainer({
+      Image: 'registry:2',
+      Labels: labelsFor(config.owner, 'host'),
+    });
+    const foreign = await docker.createContainer({ Image: 'registry:2', Labels: labelsFor(`${config.owner}x`, 'host') });
+    try {
+      assert.equal((await ownedResources(config)).length, 1);
+      const sandbox = await startTestSandbox(config);
+      await sandbox.close();
+      assert.deepEqual(await ownedResources(config), []);
+      await sleep(10);
+      assert.ok(await foreign.inspect(), "another owner's container is left alone");
+    } finally {
+      await foreign.remove({ force: true });
+      await leftover.remove({ force: true }).catch(() => {});
+    }
+  });
+});

@@ -1,0 +1,241 @@
+import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.ts';
+import { DrydockError } from '../errors/drydock-error.ts';
+import type { Logger } from '../logging/logger.ts';
+import { assertEngineAnswers, connectDocker } from './docker-client.ts';
+import { DockerLabHost } from './docker-lab-host.ts';
+import { hostCreateOptions } from './host-spec.ts';
+import { LABHOST_IMAGE } from './images/catalog.ts';
+import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
+import { LABEL, labelsFor } from './labels.ts';
+import { ensureMirror } from './mirror.ts';
+import type { LabHost, Sandbox, SandboxSession, SandboxTimings, SessionRequest } from './sandbox.ts';
+import { createSessionNetwork, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
+import { validateHostNames } from './host-names.ts';
+import { SubnetAllocator } from './subnets.ts';
+import { sweepOwner } from './sweep.ts';
+import { WarmPool } from './warm-pool.ts';
+
+/** Lab hosts as containers on one Docker engine, each session on its own network. */
+export class DockerSandbox implements Sandbox {
+  private readonly sessions = new Set<DockerSandboxSession>();
+  private readonly pool: WarmPool<PoolSlot>;
+  private closed = false;
+
+  private constructor(
+    private readonly docker: Docker,
+    private readonly config: Config,
+    private readonly log: Logger,
+    readonly kernel: KernelFeatures,
+    private readonly subnets: SubnetAllocator,
+  ) {
+    this.pool = new WarmPool(
+      config.poolSize,
+      () => this.createSlot(),
+      (slot) => this.removeSlot(slot),
+      (err) => log.error({ err }, 'warm pool: could not make a lab host'),
+    );
+  }
+
+  /** Checks the engine and images, starts the mirror, sweeps leftovers, and starts filling the pool. */
+  static async start(config: Config, log: Logger): Promise<DockerSandbox> {
+    const docker = connectDocker(config.dockerHost);
+    await assertEngineAnswers(docker, config.dockerHost);
+    await docker.getImage(LABHOST_IMAGE).inspect().catch((cause) => {
+      throw new DrydockError('DD_IMAGE_MISSING', `image ${LABHOST_IMAGE} is missing: run \`npm run images\` first`, { cause });
+    });
+    await ensureMirror(docker, { upstream: config.mirrorUpstream }, (line) => log.info(line));
+    const swept = await sweepOwner(docker, config.owner);
+    if (swept.containers + swept.networks + swept.volumes > 0) log.info({ swept }, 'removed what an earlier run left behind');
+    const kernel = await detectKernelFeatures();
+    log.info({ kernel }, 'kernel features');
+    const sandbox = new DockerSandbox(docker, config, log, kernel, new SubnetAllocator(config.subnetPool, config.subnetPrefix));
+    sandbox.pool.refill();
+    return sandbox;
+  }
+
+  poolSize(): number {
+    return this.pool.available;
+  }
+
+  poolFilled(): Promise<void> {
+    return this.pool.filled();
+  }
+
+  async createSession(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }> {
+    if (this.closed) throw new DrydockError('DD_SANDBOX_CAPACITY', 'the sandbox is shutting down');
+    const names = validateHostNames(request.hostNames);
+    const started = performance.now();
+    // A pooled slot brings a ready network and host: the session takes over both.
+    const first = this.pool.take();
+    const id = first?.id ?? randomBytes(6).toString('hex');
+    const network = first?.network ?? (await this.createNetwork(id));
+    const session = new DockerSandboxSession(id, this.docker, network, this.subnets, (s) => this.sessions.delete(s));
+    this.sessions.add(session);
+    let pooled = 0;
+    try {
+      await Promise.all(
+        names.map(async (name, index) => {
+          const containerName = `${this.resourceName(id)}-${name}`;
+          const slot = index === 0 ? first : this.pool.take();
+          if (!slot) {
+            const host = await this.createHost(network.name, containerName, name, { [LABEL.session]: id }, session);
+            await host.waitForEngine();
+            return;
+          }
+          pooled++;
+          session.add(slot.host);
+          if (slot !== first) await this.moveHost(slot, network, name);
+          await this.docker.getContainer(slot.host.containerId).rename({ name: containerName });
+          slot.host.name = name;
+        }),
+      );
+      await session.introduceHosts(names);
+    } catch (err) {
+      await session.dispose();
+      throw err;
+    }
+    const timings = { readyMs: performance.now() - started, pooled };
+    this.log.info({ session: id, hosts: names, ...timings }, 'session ready');
+    return Object.assign(session, { timings });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool.close();
+    await Promise.all([...this.sessions].map((s) => s.dispose()));
+  }
+
+  private resourceName(id: string): string {
+    return `drydock-${this.config.owner}-${id}`;
+  }
+
+  private async createHost(
+    network: string,
+    containerName: string,
+    hostName: string,
+    extraLabels: Record<string, string>,
+    session?: DockerSandboxSession,
+  ): Promise<DockerLabHost> {
+    const labels = labelsFor(this.config.owner, 'host', { ...extraLabels, [LABEL.host]: hostName });
+    const container = await this.docker.createContainer(
+      hostCreateOptions(this.config, { containerName, hostName, network, labels }),
+    );
+    const host = new DockerLabHost(this.docker, container.id, hostName);
+    session?.add(host);
+    try {
+      await container.start();
+    } catch (err) {
+      if (!session) await host.remove();
+      throw err;
+    }
+    return host;
+  }
+
+  private createNetwork(id: string): Promise<SessionNetwork> {
+    return createSessionNetwork(this.docker, this.subnets, this.resourceName(id), {
+      owner: this.config.owner,
+      role: 'session-network',
+      extra: { [LABEL.session]: id },
+    });
+  }
+
+  /** A pool slot: a network of its own with one host whose engine already answers. */
+  private async createSlot(): Promise<PoolSlot> {
+    const id = randomBytes(6).toString('hex');
+    const network = await this.createNetwork(id);
+    try {
+      const host = await this.createHost(network.name, `${this.resourceName(id)}-pooled`, 'lab', { [LABEL.session]: id });
+      try {
+        await host.waitForEngine();
+      } catch (err) {
+        await host.remove();
+        throw err;
+      }
+      return { id, network, host };
+    } catch (err) {
+      await removeSessionNetwork(this.docker, network, this.subnets);
+      throw err;
+    }
+  }
+
+  private async removeSlot(slot: PoolSlot): Promise<void> {
+    await slot.host.remove();
+    await removeSessionNetwork(this.docker, slot.network, this.subnets);
+  }
+
+  /** Moves a pooled host onto another session's network; its own slot network goes away. */
+  private async moveHost(slot: PoolSlot, network: SessionNetwork, name: string): Promise<void> {
+    await this.docker.getNetwork(network.id).connect({ Container: slot.host.containerId, EndpointConfig: { Aliases: [name] } });
+    await this.docker.getNetwork(slot.network.id).disconnect({ Container: slot.host.containerId, Force: true });
+    await removeSessionNetwork(this.docker, slot.network, this.subnets);
+  }
+}
+
+interface PoolSlot {
+  id: string;
+  network: SessionNetwork;
+  host: DockerLabHost;
+}
+
+class DockerSandboxSession implements SandboxSession {
+  private readonly byName = new Map<string, DockerLabHost>();
+  private members: DockerLabHost[] = [];
+  private disposing: Promise<void> | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly docker: Docker,
+    private readonly network: SessionNetwork,
+    private readonly subnets: SubnetAllocator,
+    private readonly onDisposed: (s: DockerSandboxSession) => void,
+  ) {}
+
+  get hosts(): readonly LabHost[] {
+    return this.members;
+  }
+
+  add(host: DockerLabHost): void {
+    this.members.push(host);
+  }
+
+  /**
+   * Puts hosts in the lab's order and tells each host its name and every session host's
+   * address. /etc/hosts (not only the network's DNS aliases) makes a pooled host, created under
+   * another name, resolve its new name and its neighbours' at once.
+   */
+  async introduceHosts(names: readonly string[]): Promise<void> {
+    const byName = new Map(this.members.map((h) => [h.name, h]));
+    this.members = names.map((n) => byName.get(n)!);
+    for (const host of this.members) this.byName.set(host.name, host);
+    const addresses = await Promise.all(
+      this.members.map(async (h) => {
+        const info = await this.docker.getContainer(h.containerId).inspect();
+        return `${info.NetworkSettings.Networks[this.network.name]?.IPAddress} ${h.name}`;
+      }),
+    );
+    await Promise.all(this.members.map((h) => h.introduce(addresses)));
+  }
+
+  host(name: string): LabHost {
+    const host = this.byName.get(name);
+    if (!host) {
+      throw new DrydockError('DD_HOST_UNKNOWN', `this session has no host named "${name}" (it has ${[...this.byName.keys()].join(', ')})`);
+    }
+    return host;
+  }
+
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      await Promise.all(this.members.map((h) => h.remove()));
+      await removeSessionNetwork(this.docker, this.network, this.subnets);
+      this.onDisposed(this);
+    })();
+    return this.disposing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+import type Docker from 'dockerode';
+import type { Config } from '../config/config.ts';
+import { LABHOST_IMAGE } from './images/catalog.ts';
+
+export interface HostPlacement {
+  containerName: string;
+  hostName: string;
+  network: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Hosts are offline and pull through the mirror. The engine still looks these names up before
+ * using its mirror; inside an internal network that lookup would hang for ten seconds, so they
+ * resolve to an address that refuses at once.
+ */
+const REGISTRY_NAMES_REFUSED = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'auth.docker.io'];
+
+/**
+ * How a lab host runs: a nested engine without --privileged (this kernel refuses it), in its own
+ * cgroup namespace so it can manage only its own subtree, with memory, CPU and process limits.
+ * See docs/security.md for what each capability choice allows.
+ */
+export function hostCreateOptions(config: Config, placement: HostPlacement): Docker.ContainerCreateOptions {
+  // The engine API has CgroupnsMode since 1.41; the typings lag behind.
+  const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' } = {
+    CapAdd: ['ALL'],
+    CapDrop: ['SYS_RESOURCE'],
+    SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+    // The CLI's `--security-opt systempaths=unconfined`: the nested engine needs /proc/sys writable.
+    MaskedPaths: [],
+    ReadonlyPaths: [],
+    CgroupnsMode: 'private',
+    Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },
+    // No Source: an anonymous volume, removed with the container, labelled for the sweep.
+    Mounts: [{ Type: 'volume', Target: '/var/lib/docker', VolumeOptions: { Labels: placement.labels } } as Docker.MountSettings],
+    Memory: config.hostMemoryMiB * 1024 * 1024,
+    MemorySwap: config.hostMemoryMiB * 1024 * 1024,
+    NanoCpus: Math.round(config.hostCpus * 1e9),
+    PidsLimit: config.hostPids,
+    NetworkMode: placement.network,
+    ExtraHosts: REGISTRY_NAMES_REFUSED.map((name) => `${name}:0.0.0.0`),
+  };
+  return {
+    name: placement.containerName,
+    Image: LABHOST_IMAGE,
+    Hostname: placement.hostName,
+    Labels: placement.labels,
+    HostConfig: hostConfig,
+    NetworkingConfig: { EndpointsConfig: { [placement.network]: { Aliases: [placement.hostName] } } },
+  };
+}

@@ -1,0 +1,49 @@
+import type { ExecOptions, ExecResult } from './exec.ts';
+import type { KernelFeatures } from './kernel.ts';
+
+/**
+ * The sandbox engine: the only part of Drydock that talks to a container engine. Everything
+ * above it (sessions, terminals, checks) sees lab hosts through these interfaces, so another
+ * backend (remote engines, Kubernetes) can stand behind them later.
+ */
+export interface LabHost {
+  /** The name from the lab (node1, manager): hostname, prompt and DNS name on the session network. */
+  readonly name: string;
+  readonly containerId: string;
+  /** Runs a command to completion in the host (not in a terminal). */
+  exec(cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+export interface SandboxSession {
+  readonly id: string;
+  readonly hosts: readonly LabHost[];
+  /** The host with this lab name; throws DD_HOST_UNKNOWN for any other. */
+  host(name: string): LabHost;
+  /** Removes the hosts, their volumes and the session network. Safe to call twice. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface SessionRequest {
+  /** Host names as the lab declares them; each becomes a hostname and a DNS name. */
+  hostNames: readonly string[];
+}
+
+export interface SandboxTimings {
+  /** Milliseconds from request to every host's engine answering. */
+  readyMs: number;
+  /** How many hosts came from the warm pool. */
+  pooled: number;
+}
+
+export interface Sandbox {
+  readonly kernel: KernelFeatures;
+  createSession(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }>;
+  /** Ready hosts waiting in the warm pool right now. */
+  poolSize(): number;
+  /** Waits until the warm pool is full (tests and benchmarks use it to measure from a known state). */
+  poolFilled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type { ExecOptions, ExecResult, KernelFeatures };

@@ -1,0 +1,52 @@
+import type Docker from 'dockerode';
+import { labelsFor, type Role } from './labels.ts';
+import { attachMirror, MIRROR_CONTAINER } from './mirror.ts';
+import type { SubnetAllocator } from './subnets.ts';
+
+export interface SessionNetwork {
+  id: string;
+  name: string;
+  subnet: string;
+}
+
+/**
+ * A private, internal bridge network: its hosts reach each other and the mirror by name, and
+ * nothing else (no route out, and the engine isolates bridges from each other).
+ */
+export async function createSessionNetwork(
+  docker: Docker,
+  subnets: SubnetAllocator,
+  name: string,
+  labels: { owner: string; role: Extract<Role, 'session-network' | 'pool-network'>; extra?: Record<string, string> },
+): Promise<SessionNetwork> {
+  for (let attempt = 0; ; attempt++) {
+    const subnet = subnets.take();
+    try {
+      const network = await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Internal: true,
+        CheckDuplicate: true,
+        IPAM: { Config: [{ Subnet: subnet }] },
+        Labels: labelsFor(labels.owner, labels.role, labels.extra),
+      });
+      await attachMirror(docker, network.id);
+      return { id: network.id, name, subnet };
+    } catch (err) {
+      // Another Drydock (or anything else) on this engine may hold the subnet: keep it marked
+      // as used and try the next one.
+      if (attempt < 16 && /overlap/i.test(String((err as Error).message))) continue;
+      subnets.release(subnet);
+      throw err;
+    }
+  }
+}
+
+export async function removeSessionNetwork(docker: Docker, network: { id: string; subnet?: string }, subnets?: SubnetAllocator): Promise<void> {
+  const handle = docker.getNetwork(network.id);
+  await handle.disconnect({ Container: MIRROR_CONTAINER, Force: true }).catch(() => {});
+  await handle.remove().catch((err: { statusCode?: number }) => {
+    if (err.statusCode !== 404) throw err;
+  });
+  if (network.subnet) subnets?.release(network.subnet);
+}

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SubnetAllocator } from './subnets.ts';
+
+test('cuts a range into consecutive subnets and reuses released ones', () => {
+  const subnets = new SubnetAllocator('10.213.0.0/16', 27);
+  assert.equal(subnets.take(), '10.213.0.0/27');
+  assert.equal(subnets.take(), '10.213.0.32/27');
+  subnets.release('10.213.0.0/27');
+  assert.equal(subnets.take(), '10.213.0.64/27');
+});
+
+test('says when the range is exhausted', () => {
+  const subnets = new SubnetAllocator('192.168.7.0/24', 26);
+  for (let i = 0; i < 4; i++) subnets.take();
+  assert.throws(() => subnets.take(), /all 4 session subnets are in use/);
+  subnets.release('192.168.7.128/26');
+  assert.equal(subnets.take(), '192.168.7.128/26');
+});
+
+test('rejects a prefix wider than the range', () => {
+  assert.throws(() => new SubnetAllocator('10.0.0.0/24', 20), /does not fit/);
+});

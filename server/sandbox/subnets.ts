@@ -1,0 +1,55 @@
+import { DrydockError } from '../errors/drydock-error.ts';
+
+/**
+ * Cuts a range (e.g. 10.213.0.0/16) into equal subnets, one per session network. The engine's
+ * default address pools hold about 30 networks; a few hundred sessions need their own plan.
+ */
+export class SubnetAllocator {
+  private readonly base: number;
+  private readonly count: number;
+  private readonly size: number;
+  private readonly used = new Set<number>();
+  private cursor = 0;
+
+  constructor(range: string, readonly prefix: number) {
+    const [address, bits] = range.split('/') as [string, string];
+    const rangeBits = Number(bits);
+    if (!(rangeBits <= prefix)) throw new DrydockError('DD_CONFIG_INVALID', `subnet /${prefix} does not fit in ${range}`);
+    this.base = (toNumber(address) & mask(rangeBits)) >>> 0;
+    this.size = 2 ** (32 - prefix);
+    this.count = 2 ** (prefix - rangeBits);
+  }
+
+  /** Takes the next free subnet, in CIDR notation. */
+  take(): string {
+    for (let tried = 0; tried < this.count; tried++) {
+      const index = (this.cursor + tried) % this.count;
+      if (this.used.has(index)) continue;
+      this.used.add(index);
+      this.cursor = (index + 1) % this.count;
+      return `${toAddress(this.base + index * this.size)}/${this.prefix}`;
+    }
+    throw new DrydockError('DD_SANDBOX_CAPACITY', `all ${this.count} session subnets are in use`);
+  }
+
+  release(subnet: string): void {
+    const address = toNumber(subnet.split('/')[0] ?? '');
+    this.used.delete(Math.floor((address - this.base) / this.size));
+  }
+}
+
+function toNumber(address: string): number {
+  const parts = address.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+    throw new DrydockError('DD_CONFIG_INVALID', `not an IPv4 address: ${address}`);
+  }
+  return parts.reduce((n, p) => n * 256 + p, 0);
+}
+
+function toAddress(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+function mask(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}

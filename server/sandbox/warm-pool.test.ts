@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setImmediate as tick } from 'node:timers/promises';
+import { WarmPool } from './warm-pool.ts';
+
+function counterPool(size: number) {
+  let next = 0;
+  const destroyed: number[] = [];
+  const pool = new WarmPool<number>(
+    size,
+    async () => next++,
+    async (n) => void destroyed.push(n),
+    (err) => assert.fail(String(err)),
+  );
+  return { pool, destroyed };
+}
+
+test('fills to its size and never hands an item out twice', async () => {
+  const { pool } = counterPool(3);
+  await pool.filled();
+  assert.equal(pool.available, 3);
+  const seen = new Set<number>();
+  for (let i = 0; i < 20; i++) {
+    const item = pool.take();
+    if (item === undefined) {
+      await tick();
+      continue;
+    }
+    assert.ok(!seen.has(item), `item ${item} handed out twice`);
+    seen.add(item);
+  }
+  await pool.filled();
+  assert.equal(pool.available, 3);
+  await pool.close();
+});
+
+test('returns nothing rather than waiting when empty, and refills after a take', async () => {
+  const { pool } = counterPool(1);
+  assert.equal(pool.take(), undefined);
+  await pool.filled();
+  assert.equal(pool.take(), 0);
+  await pool.filled();
+  assert.equal(pool.take(), 1);
+  await pool.close();
+});
+
+test('close destroys the waiting items and stops refilling', async () => {
+  const { pool, destroyed } = counterPool(2);
+  await pool.filled();
+  await pool.close();
+  assert.deepEqual(destroyed.sort(), [0, 1]);
+  assert.equal(pool.take(), undefined);
+  await tick();
+  assert.equal(pool.available, 0);
+});
+
+test('a failing factory reports the error and does not spin', async () => {
+  const errors: unknown[] = [];
+  let calls = 0;
+  const pool = new WarmPool<number>(1, async () => { calls++; throw new Error('engine down'); }, async () => {}, (e) => errors.push(e));
+  pool.refill();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(calls, 1);
+  assert.equal(errors.length, 1);
+  await pool.close();
+});

@@ -1,0 +1,40 @@
+/** Test helpers for suites that need a real engine and lab hosts. Not used in production code. */
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../config/config.ts';
+import { createLogger } from '../logging/logger.ts';
+import { connectDocker } from '../sandbox/docker-client.ts';
+import { DockerSandbox } from '../sandbox/docker-sandbox.ts';
+import type { LabHost } from '../sandbox/sandbox.ts';
+import { ownerFilter } from '../sandbox/labels.ts';
+
+/** A config whose owner is unique to this test run, so its sweep touches nothing else. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, ...overrides });
+}
+
+export function startTestSandbox(config: Config): Promise<DockerSandbox> {
+  return DockerSandbox.start(config, createLogger(process.env.DRYDOCK_LOG_LEVEL ?? 'silent'));
+}
+
+/** Runs a bash script in a host and fails with its output when it exits non-zero. */
+export async function sh(host: LabHost, script: string): Promise<string> {
+  const r = await host.exec(['bash', '-c', script]);
+  if (r.exitCode !== 0) {
+    throw new Error(`in ${host.name}: \`${script}\` exited ${r.exitCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/** Every container, network and volume that carries this owner's labels. */
+export async function ownedResources(config: Config): Promise<string[]> {
+  const docker = connectDocker(config.dockerHost);
+  const filters = ownerFilter(config.owner);
+  const containers = await docker.listContainers({ all: true, filters });
+  const networks = await docker.listNetworks({ filters });
+  const { Volumes } = await docker.listVolumes({ filters });
+  return [
+    ...containers.map((c) => `container ${c.Names[0]}`),
+    ...networks.map((n) => `network ${n.Name}`),
+    ...(Volumes ?? []).map((v) => `volume ${v.Name}`),
+  ];
+}
