@@ -6,6 +6,8 @@ import type { LabHost } from './sandbox.ts';
 /** A lab host backed by a container on the local engine. */
 export class DockerLabHost implements LabHost {
   private readonly container: Docker.Container;
+  /** Set once the host is on its session's network (see DockerSandboxSession.introduceHosts). */
+  address = '';
 
   constructor(
     docker: Docker,

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectDocker } from './docker-client.ts';
 import { labelsFor } from './labels.ts';
 import type { DockerSandbox } from './docker-sandbox.ts';
-import type { SandboxSession } from './sandbox.ts';
+import { ENGINE_API_PORT, type SandboxSession } from './sandbox.ts';
 import { ownedResources, sh, startTestSandbox, testConfig } from '../test-support/sandbox.ts';
 
 // Integration tests: a real engine, real lab hosts, the real registry image and mirror.
@@ -28,6 +28,9 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
     const seen = await sh(session.host('node2'), 'getent hosts node1 && ping -c1 -W2 node1 >/dev/null && echo reachable');
     assert.match(seen, /^\d+\.\d+\.\d+\.\d+\s+node1\n/);
     assert.match(seen, /reachable/);
+    assert.equal(session.host('node1').address, seen.split(/\s/)[0], 'the platform knows the address the hosts use');
+    const version = await fetch(`http://${session.host('node1').address}:${ENGINE_API_PORT}/version`).then((r) => r.json() as Promise<{ Version: string }>);
+    assert.match(version.Version, /^20\./, "the platform reaches the host's engine API");
     assert.throws(() => session.host('node3'), /no host named "node3" \(it has node1, node2\)/);
   });
 

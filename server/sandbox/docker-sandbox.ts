@@ -212,7 +212,9 @@ class DockerSandboxSession implements SandboxSession {
     const addresses = await Promise.all(
       this.members.map(async (h) => {
         const info = await this.docker.getContainer(h.containerId).inspect();
-        return `${info.NetworkSettings.Networks[this.network.name]?.IPAddress} ${h.name}`;
+        h.address = info.NetworkSettings.Networks[this.network.name]?.IPAddress ?? '';
+        if (!h.address) throw new DrydockError('DD_HOST_NOT_READY', `lab host ${h.name} has no address on ${this.network.name}`);
+        return `${h.address} ${h.name}`;
       }),
     );
     await Promise.all(this.members.map((h) => h.introduce(addresses)));

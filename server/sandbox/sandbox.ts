@@ -10,9 +10,17 @@ export interface LabHost {
   /** The name from the lab (node1, manager): hostname, prompt and DNS name on the session network. */
   readonly name: string;
   readonly containerId: string;
+  /**
+   * The host's address on its session network. The platform reaches the host's services there:
+   * its engine's API relay on ENGINE_API_PORT, and whatever the learner publishes.
+   */
+  readonly address: string;
   /** Runs a command to completion in the host (not in a terminal). */
   exec(cmd: string[], options?: ExecOptions): Promise<ExecResult>;
 }
+
+/** Port of the relay to each host's engine API (plain HTTP, reachable only on the session network). */
+export const ENGINE_API_PORT = 2375;
 
 export interface SandboxSession {
   readonly id: string;
