@@ -9,7 +9,7 @@ import { ownedResources, sh, startTestSandbox, testConfig } from '../test-suppor
 
 // Integration tests: a real engine, real lab hosts, the real registry image and mirror.
 describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
-  const config = testConfig({ hostMemoryMiB: 768, hostPids: 1500 });
+  const config = testConfig({ hostMemoryMib: 768, hostPids: 1500 });
   let sandbox: DockerSandbox;
   let session: SandboxSession;
 
@@ -110,6 +110,10 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
   });
 
   test('tear-down leaves nothing with the platform labels', async () => {
+    const before = await ownedResources(config);
+    for (const kind of ['container', 'network', 'volume']) {
+      assert.ok(before.some((r) => r.startsWith(kind)), `the session's ${kind}s carry the labels: ${before.join(', ')}`);
+    }
     await session.dispose();
     await session.dispose();
     await sandbox.close();

@@ -50,7 +50,11 @@ export class DockerSandbox implements Sandbox {
     if (swept.containers + swept.networks + swept.volumes > 0) log.info({ swept }, 'removed what an earlier run left behind');
     const kernel = await detectKernelFeatures();
     log.info({ kernel }, 'kernel features');
-    const sandbox = new DockerSandbox(docker, config, log, kernel, new SubnetAllocator(config.subnetPool, config.subnetPrefix));
+    const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);
+    for (const network of await docker.listNetworks()) {
+      for (const ipam of network.IPAM?.Config ?? []) if (ipam.Subnet) subnets.markUsed(ipam.Subnet);
+    }
+    const sandbox = new DockerSandbox(docker, config, log, kernel, subnets);
     sandbox.pool.refill();
     return sandbox;
   }

@@ -34,8 +34,8 @@ export function hostCreateOptions(config: Config, placement: HostPlacement): Doc
     Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },
     // No Source: an anonymous volume, removed with the container, labelled for the sweep.
     Mounts: [{ Type: 'volume', Target: '/var/lib/docker', VolumeOptions: { Labels: placement.labels } } as Docker.MountSettings],
-    Memory: config.hostMemoryMiB * 1024 * 1024,
-    MemorySwap: config.hostMemoryMiB * 1024 * 1024,
+    Memory: config.hostMemoryMib * 1024 * 1024,
+    MemorySwap: config.hostMemoryMib * 1024 * 1024,
     NanoCpus: Math.round(config.hostCpus * 1e9),
     PidsLimit: config.hostPids,
     NetworkMode: placement.network,

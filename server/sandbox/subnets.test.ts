@@ -21,3 +21,12 @@ test('says when the range is exhausted', () => {
 test('rejects a prefix wider than the range', () => {
   assert.throws(() => new SubnetAllocator('10.0.0.0/24', 20), /does not fit/);
 });
+
+test('skips subnets already held on the engine, and ignores ones outside its range', () => {
+  const subnets = new SubnetAllocator('10.213.0.0/16', 27);
+  subnets.markUsed('10.213.0.0/27');
+  subnets.markUsed('10.213.0.32/27');
+  subnets.markUsed('172.17.0.0/16');
+  subnets.markUsed('10.213.0.64/24');
+  assert.equal(subnets.take(), '10.213.0.64/27');
+});

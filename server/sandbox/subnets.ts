@@ -32,9 +32,23 @@ export class SubnetAllocator {
     throw new DrydockError('DD_SANDBOX_CAPACITY', `all ${this.count} session subnets are in use`);
   }
 
+  /** Marks a subnet that something else on the engine already holds, if it lies in the range. */
+  markUsed(subnet: string): void {
+    const index = this.indexOf(subnet);
+    if (index !== undefined) this.used.add(index);
+  }
+
   release(subnet: string): void {
-    const address = toNumber(subnet.split('/')[0] ?? '');
-    this.used.delete(Math.floor((address - this.base) / this.size));
+    const index = this.indexOf(subnet);
+    if (index !== undefined) this.used.delete(index);
+  }
+
+  private indexOf(subnet: string): number | undefined {
+    const [address, bits] = subnet.split('/') as [string, string | undefined];
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(address) || Number(bits) !== this.prefix) return undefined;
+    const offset = toNumber(address) - this.base;
+    if (offset < 0 || offset % this.size !== 0 || offset / this.size >= this.count) return undefined;
+    return offset / this.size;
   }
 }
 

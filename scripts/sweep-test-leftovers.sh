@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Removes what interrupted test runs left on the engine: containers, networks and volumes of
+# the throw-away owners tests use (test-*). A server's own owner is swept by the server itself.
+set -euo pipefail
+owners=$( { docker ps -a --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
+            docker network ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
+            docker volume ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'; } \
+          | grep '^test-' | sort -u || true)
+for owner in $owners; do
+  filter="label=io.drydock.owner=$owner"
+  docker ps -aq --filter "$filter" | xargs -r docker rm -f -v >/dev/null
+  for net in $(docker network ls -q --filter "$filter"); do
+    docker network disconnect -f "$net" drydock-mirror >/dev/null 2>&1 || true
+    docker network rm "$net" >/dev/null
+  done
+  docker volume ls -q --filter "$filter" | xargs -r docker volume rm >/dev/null
+  echo "removed leftovers of $owner"
+done

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { envName, loadConfig } from './config.ts';
+
+test('defaults apply when nothing is set, and the result is frozen', () => {
+  const config = loadConfig({});
+  assert.equal(config.poolSize, 2);
+  assert.equal(config.mirrorUpstream, '');
+  assert.ok(Object.isFrozen(config));
+});
+
+test('environment variables are named after the keys and parsed to their types', () => {
+  assert.equal(envName('hostMemoryMib'), 'DRYDOCK_HOST_MEMORY_MIB');
+  const config = loadConfig({ DRYDOCK_POOL_SIZE: '5', DRYDOCK_HOST_CPUS: '0.5', DRYDOCK_OWNER: 'team-a' });
+  assert.equal(config.poolSize, 5);
+  assert.equal(config.hostCpus, 0.5);
+  assert.equal(config.owner, 'team-a');
+});
+
+test('every invalid value is reported with the variable to fix', () => {
+  assert.throws(
+    () => loadConfig({ DRYDOCK_POOL_SIZE: 'many', DRYDOCK_OWNER: 'Team A', DRYDOCK_MIRROR_UPSTREAM: 'not a url' }),
+    (err: Error) => {
+      assert.match(err.message, /DRYDOCK_POOL_SIZE: /);
+      assert.match(err.message, /DRYDOCK_OWNER: lower-case letters, digits and dashes/);
+      assert.match(err.message, /DRYDOCK_MIRROR_UPSTREAM: /);
+      return true;
+    },
+  );
+});
