@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectDocker } from './docker-client.ts';
@@ -106,6 +109,24 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
       await sh(session.host('node2'), `curl -sf --max-time 3 http://${address}:5000/v2/`);
     } finally {
       await other.dispose();
+    }
+  });
+
+  test('a host cannot reach the machine it runs on, while the platform reaches the host', async () => {
+    // A service on every address of this machine, as the Drydock server's would be.
+    const server = createServer((_req, res) => res.end('machine')).listen(0, '0.0.0.0');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const node1 = session.host('node1');
+      const gateway = (await sh(node1, "ip -4 route show default | awk '{print $3}'")).trim();
+      assert.match(gateway, /^\d+\.\d+\.\d+\.\d+$/);
+      const probe = await node1.exec(['curl', '-s', '--max-time', '3', `http://${gateway}:${port}/`]);
+      assert.equal(probe.exitCode, 7, `node1 reached the machine at ${gateway}:${port}: ${probe.stdout}`);
+      const version = await fetch(`http://${node1.address}:${ENGINE_API_PORT}/_ping`).then((r) => r.text());
+      assert.equal(version, 'OK');
+    } finally {
+      server.close();
     }
   });
 

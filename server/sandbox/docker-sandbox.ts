@@ -5,6 +5,7 @@ import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { assertEngineAnswers, connectDocker } from './docker-client.ts';
 import { DockerLabHost } from './docker-lab-host.ts';
+import { ensureHostFirewall } from './host-firewall.ts';
 import { hostCreateOptions } from './host-spec.ts';
 import { LABHOST_IMAGE } from './images/catalog.ts';
 import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
@@ -46,6 +47,7 @@ export class DockerSandbox implements Sandbox {
       throw new DrydockError('DD_IMAGE_MISSING', `image ${LABHOST_IMAGE} is missing: run \`npm run images\` first`, { cause });
     });
     await ensureMirror(docker, { upstream: config.mirrorUpstream }, (line) => log.info(line));
+    await ensureHostFirewall(docker, config.subnetPool);
     const swept = await sweepOwner(docker, config.owner);
     if (swept.containers + swept.networks + swept.volumes > 0) log.info({ swept }, 'removed what an earlier run left behind');
     const kernel = await detectKernelFeatures();
