@@ -6,13 +6,14 @@ import { DrydockError } from '../errors/drydock-error.ts';
  * and validated once at start, frozen, and passed down; nothing reads process.env elsewhere.
  */
 const mebibytes = z.coerce.number().int().min(64).max(64 * 1024);
+const seconds = z.coerce.number().positive().max(7 * 24 * 3600);
 
 export const configSchema = z.object({
   /** Engine address: a unix socket path or tcp://host:port. */
   dockerHost: z.string().min(1).default('/var/run/docker.sock'),
   /** Labels every resource with this owner, so two Drydock servers can share one engine. */
   owner: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('drydock'),
-  hostMemoryMiB: mebibytes.default(1024),
+  hostMemoryMib: mebibytes.default(1024),
   hostCpus: z.coerce.number().positive().max(64).default(1),
   hostPids: z.coerce.number().int().min(64).max(1_000_000).default(2048),
   /** Ready lab hosts kept waiting, so a learner's first prompt needs no cold start. */
@@ -25,6 +26,33 @@ export const configSchema = z.object({
    * A URL (e.g. https://registry-1.docker.io): the mirror runs as a pull-through cache of it.
    */
   mirrorUpstream: z.union([z.literal(''), z.url()]).default(''),
+
+  // The lab server (server/http, server/ws, server/sessions).
+  port: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** 0.0.0.0 serves other machines; the default serves this one only. */
+  listenAddress: z.string().min(1).default('127.0.0.1'),
+  /** Folder with one sub-folder per lab. */
+  labsDir: z.string().min(1).default('labs'),
+  /**
+   * Origins, besides the server's own, whose pages may open session WebSockets
+   * (comma-separated, e.g. https://training.example.com).
+   */
+  allowedOrigins: z
+    .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))])
+    .pipe(z.array(z.url()))
+    .default([]),
+  /** Behind a reverse proxy: take the learner's address from X-Forwarded-For (for the per-client limit). */
+  trustProxy: z.union([z.boolean(), z.stringbool()]).default(false),
+  /** Time a new session gets, one extension adds, and the most a session can have in all. */
+  sessionSeconds: seconds.default(60 * 60),
+  sessionExtendSeconds: seconds.default(30 * 60),
+  sessionMaxSeconds: seconds.default(3 * 60 * 60),
+  /** A session with no browser attached for this long ends (a closed tab, not a reload). */
+  sessionIdleSeconds: seconds.default(10 * 60),
+  sessionsPerClient: z.coerce.number().int().min(1).max(100).default(2),
+  sessionsTotal: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Recent output each terminal keeps, shown again when the browser re-attaches. */
+  terminalReplayKib: z.coerce.number().int().min(4).max(1024).default(64),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -11,7 +11,23 @@ export type DrydockErrorCode =
   | 'DD_SANDBOX_CAPACITY'
   | 'DD_HOST_NOT_READY'
   | 'DD_HOST_UNKNOWN'
-  | 'DD_SESSION_INVALID';
+  | 'DD_SESSION_INVALID'
+  | 'DD_SANDBOX_FIREWALL'
+  // Sessions, the HTTP API and the WebSocket protocol (server/sessions, server/http, server/ws):
+  | 'DD_BAD_REQUEST'
+  | 'DD_ROUTE_NOT_FOUND'
+  | 'DD_LAB_NOT_FOUND'
+  | 'DD_SESSION_NOT_FOUND'
+  | 'DD_SESSION_TOKEN_MISSING'
+  | 'DD_SESSION_LIMIT'
+  | 'DD_SESSION_BUSY'
+  | 'DD_SESSION_ENDED'
+  | 'DD_SESSION_EXTEND_LIMIT'
+  | 'DD_ORIGIN_REFUSED'
+  | 'DD_PORT_UNREACHABLE'
+  | 'DD_PROTOCOL_INVALID'
+  | 'DD_PROTOCOL_TOO_LARGE'
+  | 'DD_INTERNAL';
 
 export class DrydockError extends Error {
   override readonly name = 'DrydockError';
