@@ -94,6 +94,18 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
     await sh(node2, 'for i in $(seq 100); do [ "$(docker info -f {{.Swarm.LocalNodeState}})" = active ] && exit 0; sleep 0.2; done; exit 1');
   });
 
+  test('root in a host cannot load kernel modules, set the clock or change kernel settings', async () => {
+    const node1 = session.host('node1');
+    const bounding = (await sh(node1, "awk '/^CapBnd/ {print $2}' /proc/self/status")).trim();
+    const has = (bit: number) => (BigInt(`0x${bounding}`) >> BigInt(bit)) & 1n;
+    assert.equal(has(16), 0n, 'CAP_SYS_MODULE is gone');
+    assert.equal(has(25), 0n, 'CAP_SYS_TIME is gone');
+    assert.equal(has(21), 1n, 'CAP_SYS_ADMIN stays: the nested engine needs it');
+    assert.notEqual((await node1.exec(['date', '-s', '2001-01-01'])).exitCode, 0);
+    const corePattern = await node1.exec(['sh', '-c', 'echo "|/tmp/x" > /proc/sys/kernel/core_pattern']);
+    assert.notEqual(corePattern.exitCode, 0, '/proc/sys is read-only');
+  });
+
   test('limits from the config are in force inside the host', async () => {
     const limits = await sh(session.host('node1'), 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max');
     assert.deepEqual(limits.trim().split('\n'), [String(768 * 1024 * 1024), '1500']);

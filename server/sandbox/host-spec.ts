@@ -17,6 +17,27 @@ export interface HostPlacement {
 const REGISTRY_NAMES_REFUSED = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'auth.docker.io'];
 
 /**
+ * A nested engine needs most capabilities (namespaces, mounts, iptables, cgroups, device nodes).
+ * These it does not need, and each reaches past the host: kernel modules, the machine's clock,
+ * raw I/O, the kernel log, reboot, power and MAC policy. SYS_RESOURCE is not in this machine's
+ * bounding set at all (which is also why --privileged fails here).
+ * /proc/sys stays read-only as the runtime mounts it: the engine starts without writing there.
+ */
+const CAPABILITIES_DROPPED = [
+  'SYS_RESOURCE',
+  'SYS_MODULE',
+  'SYS_TIME',
+  'SYS_RAWIO',
+  'SYSLOG',
+  'SYS_BOOT',
+  'WAKE_ALARM',
+  'BLOCK_SUSPEND',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'AUDIT_CONTROL',
+];
+
+/**
  * How a lab host runs: a nested engine without --privileged (this kernel refuses it), in its own
  * cgroup namespace so it can manage only its own subtree, with memory, CPU and process limits.
  * See docs/security.md for what each capability choice allows.
@@ -25,11 +46,8 @@ export function hostCreateOptions(config: Config, placement: HostPlacement): Doc
   // The engine API has CgroupnsMode since 1.41; the typings lag behind.
   const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' } = {
     CapAdd: ['ALL'],
-    CapDrop: ['SYS_RESOURCE'],
+    CapDrop: CAPABILITIES_DROPPED,
     SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-    // The CLI's `--security-opt systempaths=unconfined`: the nested engine needs /proc/sys writable.
-    MaskedPaths: [],
-    ReadonlyPaths: [],
     CgroupnsMode: 'private',
     Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },
     // No Source: an anonymous volume, removed with the container, labelled for the sweep.
