@@ -26,6 +26,11 @@ export const configSchema = z.object({
    * A URL (e.g. https://registry-1.docker.io): the mirror runs as a pull-through cache of it.
    */
   mirrorUpstream: z.union([z.literal(''), z.url()]).default(''),
+  /**
+   * Port of the webhook receiver that lab hosts reach as drydock-hooks (registry notifications).
+   * The one port of this machine that lab hosts may open.
+   */
+  hooksPort: z.coerce.number().int().min(1).max(65_535).default(8089),
 
   // The lab server (server/http, server/ws, server/sessions).
   port: z.coerce.number().int().min(0).max(65_535).default(8080),

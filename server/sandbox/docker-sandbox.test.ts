@@ -142,6 +142,18 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
     }
   });
 
+  test('hosts reach the platform\'s webhook port, and only that one, as drydock-hooks', async () => {
+    const receiver = createServer((_req, res) => res.end('hooks')).listen(config.hooksPort, '0.0.0.0');
+    await once(receiver, 'listening');
+    try {
+      const node2 = session.host('node2');
+      assert.equal((await sh(node2, 'getent hosts drydock-hooks | cut -d" " -f1')).trim(), session.gateway);
+      assert.equal(await sh(node2, `curl -s --max-time 3 http://drydock-hooks:${config.hooksPort}/`), 'hooks');
+    } finally {
+      receiver.close();
+    }
+  });
+
   test('tear-down leaves nothing with the platform labels', async () => {
     const before = await ownedResources(config);
     for (const kind of ['container', 'network', 'volume']) {

@@ -11,7 +11,7 @@ import { LABHOST_IMAGE } from './images/catalog.ts';
 import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
 import { LABEL, labelsFor } from './labels.ts';
 import { ensureMirror } from './mirror.ts';
-import type { LabHost, Sandbox, SandboxSession, SandboxTimings, SessionRequest } from './sandbox.ts';
+import { HOOKS_HOST_NAME, type LabHost, type Sandbox, type SandboxSession, type SandboxTimings, type SessionRequest } from './sandbox.ts';
 import { createSessionNetwork, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
 import { SubnetAllocator } from './subnets.ts';
@@ -47,7 +47,7 @@ export class DockerSandbox implements Sandbox {
       throw new DrydockError('DD_IMAGE_MISSING', `image ${LABHOST_IMAGE} is missing: run \`npm run images\` first`, { cause });
     });
     await ensureMirror(docker, { upstream: config.mirrorUpstream }, (line) => log.info(line));
-    await ensureHostFirewall(docker, config.subnetPool);
+    await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort]);
     const swept = await sweepOwner(docker, config.owner);
     if (swept.containers + swept.networks + swept.volumes > 0) log.info({ swept }, 'removed what an earlier run left behind');
     const kernel = await detectKernelFeatures();
@@ -202,6 +202,10 @@ class DockerSandboxSession implements SandboxSession {
     return this.members;
   }
 
+  get gateway(): string {
+    return this.network.gateway;
+  }
+
   add(host: DockerLabHost): void {
     this.members.push(host);
   }
@@ -223,6 +227,7 @@ class DockerSandboxSession implements SandboxSession {
         return `${h.address} ${h.name}`;
       }),
     );
+    addresses.push(`${this.network.gateway} ${HOOKS_HOST_NAME}`);
     await Promise.all(this.members.map((h) => h.introduce(addresses)));
   }
 

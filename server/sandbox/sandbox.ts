@@ -22,9 +22,17 @@ export interface LabHost {
 /** Port of the relay to each host's engine API (plain HTTP, reachable only on the session network). */
 export const ENGINE_API_PORT = 2375;
 
+/**
+ * The name every lab host resolves to the machine's address on its session network, where the
+ * platform's webhook receiver (config.hooksPort) listens.
+ */
+export const HOOKS_HOST_NAME = 'drydock-hooks';
+
 export interface SandboxSession {
   readonly id: string;
   readonly hosts: readonly LabHost[];
+  /** The machine's address on the session network: where this session's hosts reach the platform. */
+  readonly gateway: string;
   /** The host with this lab name; throws DD_HOST_UNKNOWN for any other. */
   host(name: string): LabHost;
   /** Removes the hosts, their volumes and the session network. Safe to call twice. */

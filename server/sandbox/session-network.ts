@@ -1,12 +1,14 @@
 import type Docker from 'dockerode';
 import { labelsFor, type Role } from './labels.ts';
 import { attachMirror, MIRROR_CONTAINER } from './mirror.ts';
-import type { SubnetAllocator } from './subnets.ts';
+import { gatewayOf, type SubnetAllocator } from './subnets.ts';
 
 export interface SessionNetwork {
   id: string;
   name: string;
   subnet: string;
+  /** The machine's address on this network. */
+  gateway: string;
 }
 
 /**
@@ -27,11 +29,11 @@ export async function createSessionNetwork(
         Driver: 'bridge',
         Internal: true,
         CheckDuplicate: true,
-        IPAM: { Config: [{ Subnet: subnet }] },
+        IPAM: { Config: [{ Subnet: subnet, Gateway: gatewayOf(subnet) }] },
         Labels: labelsFor(labels.owner, labels.role, labels.extra),
       });
       await attachMirror(docker, network.id);
-      return { id: network.id, name, subnet };
+      return { id: network.id, name, subnet, gateway: gatewayOf(subnet) };
     } catch (err) {
       // Another Drydock (or anything else) on this engine may hold the subnet: keep it marked
       // as used and try the next one.

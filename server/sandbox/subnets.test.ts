@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SubnetAllocator } from './subnets.ts';
+import { gatewayOf, SubnetAllocator } from './subnets.ts';
 
 test('cuts a range into consecutive subnets and reuses released ones', () => {
   const subnets = new SubnetAllocator('10.213.0.0/16', 27);
@@ -29,4 +29,8 @@ test('skips subnets already held on the engine, and ignores ones outside its ran
   subnets.markUsed('172.17.0.0/16');
   subnets.markUsed('10.213.0.64/24');
   assert.equal(subnets.take(), '10.213.0.64/27');
+});
+
+test('the gateway is the first address of a subnet', () => {
+  assert.equal(gatewayOf('10.213.0.32/27'), '10.213.0.33');
 });

@@ -52,6 +52,11 @@ export class SubnetAllocator {
   }
 }
 
+/** The first usable address of a subnet, which the engine gives the bridge: the hosts' gateway. */
+export function gatewayOf(subnet: string): string {
+  return toAddress(toNumber(subnet.split('/')[0] ?? '') + 1);
+}
+
 function toNumber(address: string): number {
   const parts = address.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
