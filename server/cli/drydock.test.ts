@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { test } from 'node:test';
+import { inlineLab, labFolder } from '../labs/inline-lab.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs the real CLI in a child process, as an instructor or CI would. */
+async function drydock(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli/drydock.ts', ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('drydock lint passes the repository labs', async () => {
+  const result = await drydock('lint');
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^\d+ lab files?, no problems\n$/);
+  assert.equal(result.code, 0);
+});
+
+test('drydock lint prints file:line: message and fails on a broken lab', async () => {
+  await using labs = await labFolder({
+    'broken/lab.md': inlineLab(
+      `
+      ## Push it
+      \`\`\`check
+      - kind: registry-has-rep
+        registry: 127.0.0.1:5000
+      - kind: image-present
+        host: node2
+        image: hello-world
+      \`\`\`
+      `,
+      { id: 'broken' },
+    ),
+  });
+  const result = await drydock('lint', labs.dir);
+  const file = `${labs.dir}/broken/lab.md`;
+  assert.equal(
+    result.stdout,
+    [
+      `${file}:9: step "Push it" has no solution: add a \`### Solution\` with the commands that complete it (\`\`\`bash HOST blocks)`,
+      `${file}:11: unknown check kind "registry-has-rep" (did you mean "registry-has-repo"?)`,
+      `${file}:14: image-present: host "node2" is not declared in the front matter (hosts: node1) (did you mean "node1"?)`,
+      '',
+    ].join('\n'),
+  );
+  assert.equal(result.stderr, '3 problems in 1 lab file\n');
+  assert.equal(result.code, 1);
+});

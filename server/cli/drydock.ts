@@ -1,0 +1,16 @@
+/**
+ * The instructor's command line: `npm run drydock -- lint [PATH]`.
+ * One module per command; this file only assembles them.
+ */
+import { Command } from 'commander';
+import { DrydockError } from '../errors/drydock-error.ts';
+import { lintCommand } from './lint-command.ts';
+
+const program = new Command('drydock').description('Drydock: hands-on Docker labs in the browser').addCommand(lintCommand());
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  console.error(err instanceof DrydockError ? `error: ${err.message}` : err);
+  process.exitCode = 2;
+}

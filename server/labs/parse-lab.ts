@@ -1,0 +1,169 @@
+import { CHECK_FENCE, parseCodeBlockInfo } from './code-block.ts';
+import { deepFreeze } from './deep-freeze.ts';
+import { readFrontMatter, type FrontMatter } from './front-matter.ts';
+import type { CheckSpec, Hint, Lab, LabError, Solution, SolutionCommand, Step } from './lab.ts';
+import { didYouMean } from './nearest.ts';
+import { parseCheckBlock, type DeclaredHosts } from './parse-checks.ts';
+import { Problems } from './problems.ts';
+import { sectionMarkdown, splitSections, type Fence, type Section } from './sections.ts';
+
+export interface ParseOptions {
+  /** The lab's id must equal this (the loader passes the folder name, so URLs match folders). */
+  expectedId?: string;
+  /** When given, every image the front matter lists must be one of these (`name:tag`). */
+  mirrorImages?: readonly string[];
+}
+
+export interface ParseResult {
+  /** Set only when the file has no problem at all. */
+  lab: Lab | undefined;
+  errors: readonly LabError[];
+}
+
+/**
+ * Parses and validates a lab file in one pass. Every problem is collected with its line, so an
+ * instructor sees them all at once; a lab with any problem is not returned.
+ */
+export function parseLab(file: string, source: string, options: ParseOptions = {}): ParseResult {
+  const problems = new Problems(file);
+  const { frontMatter, hosts, lineOf, body } = readFrontMatter(source.replace(/\r\n/g, '\n'), problems);
+  if (frontMatter) checkFrontMatter(frontMatter, lineOf, options, problems);
+  const lines = body.split('\n');
+  const sections = splitSections(body);
+  const intro = sections[0]!;
+  checkCodeBlocks(intro, hosts, problems);
+  const steps = groupSteps(sections.slice(1), problems).map((group, index) => readStep(group, index, lines, hosts, problems));
+  if (steps.length === 0) problems.add(lines.length, 'a lab needs at least one step: a `## Title` heading with text, a check block and a solution');
+  checkUniqueStepIds(steps, problems);
+  if (problems.count > 0 || !frontMatter) return { lab: undefined, errors: problems.list };
+  const lab: Lab = {
+    id: frontMatter.id,
+    title: frontMatter.title,
+    summary: frontMatter.summary,
+    level: frontMatter.level,
+    durationMinutes: frontMatter.duration,
+    hosts: frontMatter.hosts,
+    images: frontMatter.images,
+    tags: frontMatter.tags,
+    stepCount: steps.length,
+    file,
+    intro: sectionMarkdown(lines, intro.from, intro.to),
+    steps,
+  };
+  return { lab: deepFreeze(lab), errors: [] };
+}
+
+function checkFrontMatter(fm: FrontMatter, lineOf: (key: string) => number, options: ParseOptions, problems: Problems): void {
+  if (options.expectedId !== undefined && fm.id !== options.expectedId) {
+    problems.add(lineOf('id'), `front matter: id "${fm.id}" differs from the lab's folder name "${options.expectedId}": make them equal`);
+  }
+  if (options.mirrorImages) {
+    const mirrored = options.mirrorImages;
+    for (const image of fm.images) {
+      const ref = image.includes(':') ? image : `${image}:latest`;
+      if (!mirrored.includes(ref)) {
+        problems.add(lineOf('images'), `front matter: image "${image}" is not in the platform mirror (it has ${mirrored.join(', ')})${didYouMean(ref, mirrored)}`);
+      }
+    }
+  }
+}
+
+interface StepGroup {
+  step: Section;
+  hints: Section[];
+  solution: Section | undefined;
+}
+
+function groupSteps(sections: readonly Section[], problems: Problems): StepGroup[] {
+  const groups: StepGroup[] = [];
+  for (const section of sections) {
+    const current = groups.at(-1);
+    if (section.kind === 'step') groups.push({ step: section, hints: [], solution: undefined });
+    else if (!current) problems.add(section.line, `a ${section.kind} belongs to a step: put it under a \`## Step title\` heading`);
+    else if (section.kind === 'hint') current.hints.push(section);
+    else if (current.solution) problems.add(section.line, `step "${current.step.title}" has a second solution (the first is on line ${current.solution.line})`);
+    else current.solution = section;
+  }
+  return groups;
+}
+
+function readStep(group: StepGroup, index: number, lines: readonly string[], hosts: DeclaredHosts, problems: Problems): Step {
+  const { step } = group;
+  checkCodeBlocks(step, hosts, problems);
+  const checkBlocks = step.fences.filter(isCheckBlock);
+  const checks: CheckSpec[] = [];
+  for (const fence of checkBlocks) {
+    if (fence.nested) problems.add(fence.line, 'a check block must start at the beginning of a line, outside lists and quotes');
+    checks.push(...parseCheckBlock(fence.content, fence.line + 1, hosts, problems));
+  }
+  if (checkBlocks.length === 0) {
+    problems.add(step.line, `step "${step.title}" has no check: add a \`\`\`check block that says how to tell the step is done`);
+  }
+  const hints: Hint[] = group.hints.map((h) => {
+    checkCodeBlocks(h, hosts, problems);
+    return { title: h.title || undefined, markdown: sectionMarkdown(lines, h.from, h.to), line: h.line };
+  });
+  return {
+    id: slug(step.title) || `step-${index + 1}`,
+    index,
+    title: step.title,
+    line: step.line,
+    markdown: sectionMarkdown(lines, step.from, step.to, checkBlocks),
+    checks,
+    hints,
+    solution: readSolution(group, lines, hosts, problems),
+  };
+}
+
+function readSolution(group: StepGroup, lines: readonly string[], hosts: DeclaredHosts, problems: Problems): Solution {
+  const section = group.solution;
+  if (!section) {
+    problems.add(group.step.line, `step "${group.step.title}" has no solution: add a \`### Solution\` with the commands that complete it (\`\`\`bash HOST blocks)`);
+    return { markdown: '', commands: [], line: group.step.line };
+  }
+  checkCodeBlocks(section, hosts, problems);
+  const commands: SolutionCommand[] = section.fences.flatMap((f) => {
+    const { host } = parseCodeBlockInfo(f.info);
+    return host ? [{ host, script: f.content.replace(/\n$/, ''), line: f.line }] : [];
+  });
+  if (commands.length === 0) {
+    problems.add(section.line, `the solution of step "${group.step.title}" has no command block: add one such as \`\`\`bash ${hosts?.[0] ?? 'node1'}`);
+  }
+  return { markdown: sectionMarkdown(lines, section.from, section.to), commands, line: section.line };
+}
+
+const isCheckBlock = (fence: Fence): boolean => parseCodeBlockInfo(fence.info).lang === CHECK_FENCE;
+
+/** Code blocks name declared hosts, and check blocks appear only in a step's own text. */
+function checkCodeBlocks(section: Section, hosts: DeclaredHosts, problems: Problems): void {
+  for (const fence of section.fences) {
+    if (isCheckBlock(fence) && section.kind !== 'step') {
+      problems.add(fence.line, `a check block belongs in a step's text, not in ${section.kind === 'intro' ? 'the intro' : `its ${section.kind}`}`);
+    }
+    const { lang, host, extra } = parseCodeBlockInfo(fence.info);
+    if (host !== undefined && hosts && !hosts.includes(host)) {
+      problems.add(fence.line, `\`\`\`${lang} ${host}: host "${host}" is not declared in the front matter (hosts: ${hosts.join(', ')})${didYouMean(host, hosts)}`);
+    }
+    if (extra.length > 0) {
+      problems.add(fence.line, `\`\`\`${lang} ${host}: unexpected "${extra.join(' ')}" after the host name (the format is \`\`\`bash HOST)`);
+    }
+  }
+}
+
+function checkUniqueStepIds(steps: readonly Step[], problems: Problems): void {
+  const seen = new Map<string, Step>();
+  for (const step of steps) {
+    const first = seen.get(step.id);
+    if (first) problems.add(step.line, `step id "${step.id}" is used twice (also line ${first.line}): give the steps different titles`);
+    else seen.set(step.id, step);
+  }
+}
+
+/** `Run a registry on port 5000` → `run-a-registry-on-port-5000`. */
+function slug(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 64)
+    .replace(/^-+|-+$/g, '');
+}
