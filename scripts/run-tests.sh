@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then
   roots=("$@")
 else
-  roots=(server checks bench)
+  roots=(shared server checks bench e2e)
   echo "Type-checking..."
   npx tsc --noEmit -p .
+  npx tsc --noEmit -p web
 fi
 mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v docker >/dev/null || missing+=(docker.io)
+# The end-to-end tests drive Debian's Chromium (no browser download works offline).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing system packages: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}" >&2

@@ -1,12 +1,14 @@
 /**
- * The instructor's command line: `npm run drydock -- lint [PATH]`.
+ * The instructor's command line: `npm run drydock -- lint [PATH]`, `npm run drydock -- verify [LAB...]`.
  * One module per command; this file only assembles them.
  */
 import { Command } from 'commander';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { lintCommand } from './lint-command.ts';
+import { verifyCommand } from './verify-command.ts';
 
-const program = new Command('drydock').description('Drydock: hands-on Docker labs in the browser').addCommand(lintCommand());
+const program = new Command('drydock').description('Drydock: hands-on Docker labs in the browser').addCommand(lintCommand())
+  .addCommand(verifyCommand());
 
 try {
   await program.parseAsync();

@@ -13,13 +13,17 @@ export const configSchema = z.object({
   dockerHost: z.string().min(1).default('/var/run/docker.sock'),
   /** Labels every resource with this owner, so two Drydock servers can share one engine. */
   owner: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('drydock'),
+  /** Memory limit of each lab host in MiB, its engine and everything a learner runs in it included. */
   hostMemoryMib: mebibytes.default(1024),
+  /** CPU limit of each lab host, in cores (0.5 is half a core). */
   hostCpus: z.coerce.number().positive().max(64).default(1),
+  /** Process limit of each lab host: a fork bomb stops here. */
   hostPids: z.coerce.number().int().min(64).max(1_000_000).default(2048),
   /** Ready lab hosts kept waiting, so a learner's first prompt needs no cold start. */
   poolSize: z.coerce.number().int().min(0).max(100).default(2),
   /** Address range that session networks are cut from, one small subnet per session. */
   subnetPool: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'CIDR such as 10.213.0.0/16').default('10.213.0.0/16'),
+  /** Size of each session's subnet (27: 30 addresses, enough for the hosts, the mirror and the gateway). */
   subnetPrefix: z.coerce.number().int().min(20).max(29).default(27),
   /**
    * Empty: the mirror is seeded with the locally built lesson images (works offline).
@@ -33,6 +37,7 @@ export const configSchema = z.object({
   hooksPort: z.coerce.number().int().min(1).max(65_535).default(8089),
 
   // The lab server (server/http, server/ws, server/sessions).
+  /** HTTP port of the lab server (the catalog, the lab view, the API, session sockets, the port proxy). */
   port: z.coerce.number().int().min(0).max(65_535).default(8080),
   /** 0.0.0.0 serves other machines; the default serves this one only. */
   listenAddress: z.string().min(1).default('127.0.0.1'),
@@ -48,13 +53,17 @@ export const configSchema = z.object({
     .default([]),
   /** Behind a reverse proxy: take the learner's address from X-Forwarded-For (for the per-client limit). */
   trustProxy: z.union([z.boolean(), z.stringbool()]).default(false),
-  /** Time a new session gets, one extension adds, and the most a session can have in all. */
+  /** Time a new session gets; the learner sees it count down. */
   sessionSeconds: seconds.default(60 * 60),
+  /** Time one click on Extend adds. */
   sessionExtendSeconds: seconds.default(30 * 60),
+  /** The longest a session can live from its start, however often it is extended. */
   sessionMaxSeconds: seconds.default(3 * 60 * 60),
   /** A session with no browser attached for this long ends (a closed tab, not a reload). */
   sessionIdleSeconds: seconds.default(10 * 60),
+  /** Sessions one learner (one address) may run at once; one more is refused with a message saying so. */
   sessionsPerClient: z.coerce.number().int().min(1).max(100).default(2),
+  /** Sessions the server runs at once, all learners together; beyond it a start answers 503 with a message. */
   sessionsTotal: z.coerce.number().int().min(1).max(10_000).default(30),
   /** Recent output each terminal keeps, shown again when the browser re-attaches. */
   terminalReplayKib: z.coerce.number().int().min(4).max(1024).default(64),

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { execInContainer, type ExecOptions, type ExecResult } from './exec.ts';
-import type { LabHost } from './sandbox.ts';
+import { openDockerShell } from './docker-shell.ts';
+import type { LabHost, Shell, TerminalSize } from './sandbox.ts';
 
 /** A lab host backed by a container on the local engine. */
 export class DockerLabHost implements LabHost {
@@ -19,6 +20,10 @@ export class DockerLabHost implements LabHost {
 
   exec(cmd: string[], options?: ExecOptions): Promise<ExecResult> {
     return execInContainer(this.container, cmd, options);
+  }
+
+  openShell(size: TerminalSize): Promise<Shell> {
+    return openDockerShell(this.container, size);
   }
 
   /** Blocks until the host's own engine answers (one exec that polls inside the host). */

@@ -16,13 +16,13 @@ const CHAIN = 'DRYDOCK-INPUT';
  * NET_ADMIN, so this works wherever the server itself runs (on the machine or in a container).
  */
 export async function ensureHostFirewall(docker: Docker, subnetPool: string, openPorts: readonly number[]): Promise<void> {
-  // The chain is declared and filled in one iptables-restore transaction (declaring it empties
-  // it), so servers sharing an engine and restarts can all run this without a gap.
+  // The chain is made in one iptables-restore transaction, so it never exists half-filled.
+  // Open ports are then added, never removed: several servers on one engine (a dev server and a
+  // test run) each open their own receiver's port without closing another's.
   const chain = [
     '*filter',
     `:${CHAIN} - [0:0]`,
     `-A ${CHAIN} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`,
-    ...openPorts.map((port) => `-A ${CHAIN} -p tcp --dport ${port} -j RETURN`),
     `-A ${CHAIN} -p tcp -j REJECT --reject-with tcp-reset`,
     `-A ${CHAIN} -j REJECT --reject-with icmp-port-unreachable`,
     'COMMIT',
@@ -30,7 +30,8 @@ export async function ensureHostFirewall(docker: Docker, subnetPool: string, ope
   ].join('\n');
   const script = [
     'set -e',
-    'printf "%s" "$2" | iptables-restore -w --noflush',
+    `iptables -w -S ${CHAIN} >/dev/null 2>&1 || printf "%s" "$2" | iptables-restore -w --noflush`,
+    ...openPorts.map((port) => `iptables -w -C ${CHAIN} -p tcp --dport ${port} -j RETURN 2>/dev/null || iptables -w -I ${CHAIN} 2 -p tcp --dport ${port} -j RETURN`),
     `iptables -w -C INPUT -s "$1" -j ${CHAIN} 2>/dev/null || iptables -w -I INPUT -s "$1" -j ${CHAIN}`,
   ].join('\n');
   const container = await docker.createContainer({

@@ -17,6 +17,26 @@ export interface LabHost {
   readonly address: string;
   /** Runs a command to completion in the host (not in a terminal). */
   exec(cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Opens an interactive login shell on a TTY in the host: what a learner's terminal shows. */
+  openShell(size: TerminalSize): Promise<Shell>;
+}
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** An interactive shell on a TTY in a lab host: bytes out, keystrokes in, a size. */
+export interface Shell {
+  onData(listener: (chunk: Buffer) => void): void;
+  /** Called once when the shell ends (the learner typed `exit`, or the host went away). */
+  onExit(listener: () => void): void;
+  write(data: string): void;
+  resize(size: TerminalSize): Promise<void>;
+  /** Stops reading output; the TTY fills and the program writing to it blocks. */
+  pause(): void;
+  resume(): void;
+  close(): void;
 }
 
 /** Port of the relay to each host's engine API (plain HTTP, reachable only on the session network). */

@@ -1,0 +1,26 @@
+/** Test support for the e2e tests and the bench: the real server, built web app, real labs, real checks. */
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../server/config/config.ts';
+import { startTestServer, type TestServer } from '../server/http/test-server.ts';
+import { loadLabCatalog } from '../server/labs/load.ts';
+import { renderMarkdown } from '../server/labs/render.ts';
+import { createLogger } from '../server/logging/logger.ts';
+import { ChecksVerifier } from '../server/sessions/checks-verifier.ts';
+import type { SessionPolicy } from '../server/sessions/session-manager.ts';
+import { WEB_OUT, buildWeb } from '../web/build.ts';
+
+export const FIXTURE_LABS = fileURLToPath(new URL('./fixtures/labs/', import.meta.url));
+
+export async function startE2eServer(options: { labsDir?: string; policy?: Partial<SessionPolicy>; config?: Partial<Config> } = {}): Promise<TestServer> {
+  await buildWeb();
+  const { labs, errors } = await loadLabCatalog(options.labsDir ?? FIXTURE_LABS);
+  if (errors.length > 0) throw new Error(`fixture labs have problems: ${JSON.stringify(errors)}`);
+  return startTestServer({
+    labs,
+    verifier: new ChecksVerifier(createLogger('silent')),
+    render: renderMarkdown,
+    webRoot: WEB_OUT,
+    policy: options.policy,
+    config: options.config,
+  });
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { TestServer } from '../server/http/test-server.ts';
+import { ownedResources } from '../server/test-support/sandbox.ts';
+import { launchChromium } from './chromium.ts';
+import { startE2eServer } from './lab-server.ts';
+
+const ARTIFACTS = new URL('../artifacts/', import.meta.url);
+const DOCS = new URL('../docs/', import.meta.url);
+
+/** What a terminal shows, read from the DOM renderer's rows. */
+function terminalText(page: Page, host: string): Promise<string> {
+  return page.locator(`.host-terminal[data-host="${host}"] .xterm-rows`).innerText().then((t) => t.replace(/\u00a0/g, ' '));
+}
+
+async function waitForTerminal(page: Page, host: string, pattern: RegExp, timeout = 15_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = await terminalText(page, host);
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`${host}'s terminal never showed ${pattern}; it shows:\n${text}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+// The learner's whole path in a real Chromium against the real server, engine and checks.
+describe('the lab view in a browser', { timeout: 240_000 }, () => {
+  let app: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    app = await startE2eServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    assert.deepEqual(pageErrors, [], 'the page threw');
+  });
+
+  test('the catalog lists the lab with its summary, duration and level', async () => {
+    await page.goto(`${app.url}/?renderer=dom#/`);
+    const card = page.locator('.lab-card[data-lab="two-hosts"]');
+    await card.waitFor();
+    assert.equal(await card.locator('.lab-card-title').innerText(), 'Two hosts, one lesson');
+    assert.match(await card.innerText(), /A lab for the end-to-end tests/);
+    assert.match(await card.innerText(), /5 min/);
+    assert.match(await card.innerText(), /Beginner/i);
+  });
+
+  test('starting the lab opens a terminal per host; typed commands run', async () => {
+    await page.locator('.lab-card[data-lab="two-hosts"] [data-action="start"]').click();
+    await waitForTerminal(page, 'node1', /root@node1:~#/);
+    assert.deepEqual(await page.locator('.tab').allInnerTexts(), ['node1', 'node2']);
+    await page.locator('.host-terminal[data-host="node1"]').click();
+    await page.keyboard.type('echo typed-$((6*7))\n');
+    await waitForTerminal(page, 'node1', /^typed-42\s*$/m);
+  });
+
+  test('a code block runs in its own host, and the step turns green', async () => {
+    const block = page.locator('pre.dd-code[data-host="node2"]').first();
+    await block.click();
+    assert.equal(await page.locator('.tab[data-host="node2"]').getAttribute('aria-selected'), 'true', 'switched to node2');
+    await waitForTerminal(page, 'node2', /^I am node2\s*$/m);
+    assert.doesNotMatch(await terminalText(page, 'node1'), /I am/, 'nothing ran in node1');
+    await page.locator('.step-item[data-status="passed"]').first().waitFor({ timeout: 5_000 });
+    assert.match(await page.locator('.progress-text').innerText(), /1 of 2 steps/);
+    assert.match(await page.locator('.step-heading').innerText(), /Leave a note on node1/, 'the lesson moved on to the next step');
+  });
+
+  test('a copy-only block has a copy button and does not run', async () => {
+    await page.locator('.step-link').first().click();
+    const copyOnly = page.locator('.code-block:not(.is-runnable)');
+    assert.equal(await copyOnly.count(), 1);
+    assert.equal(await copyOnly.locator('.code-action').innerText(), 'Copy');
+    assert.equal(await page.locator('.code-block .code-action').count(), 2, 'every block has a copy button');
+  });
+
+  test('a reload finds the same shell, with its recent output', async () => {
+    await page.locator('.tab[data-host="node1"]').click();
+    await page.keyboard.type('echo before-$$\n');
+    const before = await waitForTerminal(page, 'node1', /^before-(\d+)\s*$/m);
+    const pid = /^before-(\d+)\s*$/m.exec(before)![1];
+    await page.reload();
+    await waitForTerminal(page, 'node1', new RegExp(`^before-${pid}\\s*$`, 'm'));
+    await page.locator('.host-terminal[data-host="node1"]').click();
+    await page.keyboard.type('echo after-$$\n');
+    await waitForTerminal(page, 'node1', new RegExp(`^after-${pid}\\s*$`, 'm'));
+  });
+
+  test('WebGL draws when a GPU backs it or when asked; software GL gets the DOM renderer', async () => {
+    const renderer = async (query: string) => {
+      await page.goto(`${app.url}/${query}#/labs/two-hosts`);
+      return page.locator('.host-terminal[data-host="node1"][data-renderer]').getAttribute('data-renderer');
+    };
+    assert.equal(await renderer('?renderer=webgl'), 'webgl');
+    assert.equal(await renderer(''), 'dom', 'headless Chromium has only SwiftShader: the DOM renderer is faster there');
+  });
+
+  test('the lab view looks finished (screenshots, light and dark)', async () => {
+    await page.locator('.host-terminal[data-host="node1"]').click();
+    await page.keyboard.type('docker run -d -p 5000:5000 --name registry registry && docker ps --format "table {{.Names}}\\t{{.Image}}\\t{{.Status}}"\n');
+    await page.waitForTimeout(4_000);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: new URL('lab-view.png', ARTIFACTS).pathname });
+    await copyFile(new URL('lab-view.png', ARTIFACTS), new URL('lab-view.png', DOCS));
+    await page.locator('.app-header .btn-icon').click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: new URL('lab-view-dark.png', ARTIFACTS).pathname });
+  });
+
+  test('reset gives fresh hosts and clears the progress', async () => {
+    await page.locator('[data-action="reset"]').click();
+    await page.locator('dialog [data-action="confirm"]').click();
+    await page.locator('.overlay').waitFor({ state: 'visible' });
+    await page.locator('.overlay').waitFor({ state: 'hidden', timeout: 30_000 });
+    await waitForTerminal(page, 'node1', /root@node1:~#/);
+    assert.doesNotMatch(await terminalText(page, 'node1'), /typed-42|registry/, 'a fresh shell in a fresh host');
+    assert.match(await page.locator('.progress-text').innerText(), /0 of 2 steps/);
+  });
+
+  test('ending the session shows the finish page and removes the hosts', async () => {
+    await page.locator('[data-action="end"]').click();
+    await page.locator('dialog [data-action="confirm"]').click();
+    await page.locator('[data-testid="hosts-gone"]').waitFor({ timeout: 20_000 });
+    assert.match(await page.locator('.finish-card h1').innerText(), /Lab finished/);
+    assert.match(await page.locator('.finish-progress').innerText(), /0 of 2 steps done/);
+    await page.screenshot({ path: new URL('finish.png', ARTIFACTS).pathname });
+    const left = await ownedResources(app.config);
+    assert.deepEqual(left.filter((r) => r.startsWith('container')), [], 'no lab host is left');
+  });
+});

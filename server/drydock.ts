@@ -1,0 +1,105 @@
+import type { Config } from './config/config.ts';
+import { HookInbox } from './hooks/hook-inbox.ts';
+import { prepareLabBodies } from './http/lab-bodies.ts';
+import { startHooksListener } from './http/hooks-listener.ts';
+import { startLabServer, type LabServer } from './http/lab-server.ts';
+import type { Lab } from './labs/lab.ts';
+import { renderMarkdown } from './labs/render.ts';
+import type { Logger } from './logging/logger.ts';
+import { DockerSandbox } from './sandbox/docker-sandbox.ts';
+import { ChecksVerifier } from './sessions/checks-verifier.ts';
+import type { StepVerifier } from './sessions/lab-session.ts';
+import { SessionManager, type SessionPolicy } from './sessions/session-manager.ts';
+
+export interface DrydockOptions {
+  config: Config;
+  log: Logger;
+  labs: readonly Lab[];
+  /** The built web app (dist/web); a folder without it serves the API only. */
+  webRoot: string;
+  /** Overrides of the policy the config gives (tests use short timers). */
+  policy?: Partial<SessionPolicy>;
+  /** Step verification: the checks package by default; a test may bring its own, or none (null). */
+  verifier?: StepVerifier | null;
+  render?: (markdown: string) => string;
+}
+
+export interface Drydock {
+  readonly url: string;
+  readonly server: LabServer;
+  readonly sessions: SessionManager;
+  readonly sandbox: DockerSandbox;
+  readonly hooks: HookInbox;
+  /** Stops accepting, ends every session (removing its hosts) and the warm pool. */
+  close(): Promise<void>;
+}
+
+export function policyFrom(config: Config): SessionPolicy {
+  return {
+    lifetime: {
+      initialMs: config.sessionSeconds * 1000,
+      extendMs: config.sessionExtendSeconds * 1000,
+      maxMs: config.sessionMaxSeconds * 1000,
+      idleMs: config.sessionIdleSeconds * 1000,
+    },
+    limits: { perClient: config.sessionsPerClient, total: config.sessionsTotal },
+    replayBytes: config.terminalReplayKib * 1024,
+    sweepMs: 1000,
+    checkIntervalMs: 10_000,
+  };
+}
+
+/**
+ * The whole lab server, composed in one place for `npm start`, `drydock verify` and the tests:
+ * sandbox → sessions (with step checks and registry notifications) → HTTP, WebSockets and the
+ * webhook receiver.
+ */
+export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
+  const { config, log } = options;
+  const sandbox = await DockerSandbox.start(config, log);
+  const hooks = new HookInbox();
+  const byId = new Map(options.labs.map((lab) => [lab.id, lab]));
+  const sessions = new SessionManager({
+    sandbox,
+    labs: { get: (id) => byId.get(id) },
+    verifier: options.verifier === null ? undefined : (options.verifier ?? new ChecksVerifier(log, hooks)),
+    hooks,
+    policy: { ...policyFrom(config), ...options.policy },
+    log,
+  });
+  let hooksListener: Awaited<ReturnType<typeof startHooksListener>> | undefined;
+  let server: LabServer | undefined;
+  try {
+    hooksListener = await startHooksListener({ port: config.hooksPort, inbox: hooks, sessionForAddress: (a) => sessions.hostsIdForAddress(a), log });
+    server = await startLabServer(
+      {
+        sessions,
+        labs: prepareLabBodies(options.labs, options.render ?? renderMarkdown),
+        config,
+        log,
+        webRoot: options.webRoot,
+        allowedOrigins: config.allowedOrigins,
+      },
+      { port: config.port, address: config.listenAddress },
+    );
+  } catch (err) {
+    hooksListener?.close();
+    await sessions.close();
+    await sandbox.close();
+    throw err;
+  }
+  const lab = server;
+  return {
+    url: lab.url,
+    server: lab,
+    sessions,
+    sandbox,
+    hooks,
+    close: async () => {
+      await lab.close();
+      hooksListener?.close();
+      await sessions.close();
+      await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import express, { type Express } from 'express';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+import { errorHandler, routeNotFound } from './error-handler.ts';
+import { labRoutes, type LabBodies } from './lab-routes.ts';
+import { portProxy } from './port-proxy.ts';
+import { sessionRoutes } from './session-routes.ts';
+import { staticFiles } from './static-files.ts';
+
+export interface AppDeps {
+  sessions: SessionManager;
+  labs: LabBodies;
+  config: Pick<Config, 'trustProxy'>;
+  log: Logger;
+  /** Folder of the bundled browser app (dist/web). */
+  webRoot: string;
+}
+
+/** The HTTP side of the lab server: the JSON API, the port proxy and the browser app. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Decides where req.ip comes from, and so which learner a session counts against.
+  app.set('trust proxy', deps.config.trustProxy);
+  // Before any body parser: the proxy streams request bodies through untouched.
+  app.use('/sessions', portProxy(deps.sessions, deps.log));
+  app.use('/api', express.json({ limit: '16kb' }));
+  app.use('/api/labs', labRoutes(deps.labs));
+  app.use('/api/sessions', sessionRoutes(deps.sessions, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown'));
+  app.use('/api', routeNotFound);
+  app.use(staticFiles(deps.webRoot));
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorBody } from '../../shared/api.ts';
+import { DrydockError, type DrydockErrorCode } from '../errors/drydock-error.ts';
+import type { Logger } from '../logging/logger.ts';
+
+/** The one place error codes become HTTP statuses; anything unlisted is a 500. */
+const STATUS: Partial<Record<DrydockErrorCode, number>> = {
+  DD_BAD_REQUEST: 400,
+  DD_SESSION_INVALID: 400,
+  DD_PROTOCOL_INVALID: 400,
+  DD_SESSION_TOKEN_MISSING: 401,
+  DD_ORIGIN_REFUSED: 403,
+  DD_ROUTE_NOT_FOUND: 404,
+  DD_LAB_NOT_FOUND: 404,
+  DD_SESSION_NOT_FOUND: 404,
+  DD_HOST_UNKNOWN: 404,
+  DD_SESSION_BUSY: 409,
+  DD_SESSION_EXTEND_LIMIT: 409,
+  DD_SESSION_ENDED: 410,
+  DD_PROTOCOL_TOO_LARGE: 413,
+  DD_SESSION_LIMIT: 429,
+  DD_PORT_UNREACHABLE: 502,
+  DD_ENGINE_UNREACHABLE: 503,
+  DD_SANDBOX_CAPACITY: 503,
+  DD_HOST_NOT_READY: 503,
+};
+
+export function statusOf(code: DrydockErrorCode): number {
+  return STATUS[code] ?? 500;
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+export const routeNotFound: RequestHandler = (req, _res, next) => {
+  next(new DrydockError('DD_ROUTE_NOT_FOUND', `no such API route: ${req.method} ${req.path}`));
+};
+
+/** Turns every error into a JSON body with a stable code; internals are logged, never sent. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = asDrydockError(err);
+    const status = known ? statusOf(known.code) : 500;
+    if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    else log.debug({ code: known?.code, path: req.path }, known?.message);
+    if (res.headersSent) return res.destroy();
+    const body = known ? errorBody(known.code, known.message) : errorBody('DD_INTERNAL', 'something went wrong on the server; the log has details');
+    if (status === 503) res.set('Retry-After', '30');
+    res.status(status);
+    // A learner's tab on the port proxy gets a readable page rather than JSON.
+    if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') res.type('html').send(errorPage(status, body.error.message));
+    else res.json(body);
+  };
+}
+
+function errorPage(status: number, message: string): string {
+  const text = message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><meta charset="utf-8"><title>Drydock: ${status}</title>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2933">
+<h1 style="font-size:1.25rem">This page could not be opened</h1><p>${text}</p></body>`;
+}
+
+/** Errors from express's body parser carry `type`; they are the client's fault, with a reason. */
+function asDrydockError(err: unknown): DrydockError | undefined {
+  if (err instanceof DrydockError) return err;
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') return new DrydockError('DD_BAD_REQUEST', 'the request body is not valid JSON');
+  if (type === 'entity.too.large') return new DrydockError('DD_PROTOCOL_TOO_LARGE', 'the request body is too large');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new DrydockError('DD_BAD_REQUEST', 'send the body as UTF-8 JSON');
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import { CheckContext, runChecks } from '../../checks/index.ts';
+import type { HookInbox } from '../hooks/hook-inbox.ts';
+import type { Lab } from '../labs/lab.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SandboxSession } from '../sandbox/sandbox.ts';
+import type { HostsVerifier, StepVerifier } from './lab-session.ts';
+
+/** Checks slower than this are logged: the step should turn green within 250 ms of the prompt. */
+const SLOW_CHECK_MS = 200;
+
+/** Step verification with the checks package: one check context (keep-alive connections) per set of hosts. */
+export class ChecksVerifier implements StepVerifier {
+  constructor(
+    private readonly log: Logger,
+    /** Registry notifications by sandbox session, for the webhook-received kind. */
+    private readonly hooks?: HookInbox,
+  ) {}
+
+  forHosts(lab: Lab, hosts: SandboxSession): HostsVerifier {
+    const context = new CheckContext(hosts, { hooks: () => this.hooks?.events(hosts.id) ?? [] });
+    return {
+      verify: async (stepIndex) => {
+        const step = lab.steps[stepIndex];
+        if (!step) return { passed: false, explanation: `the lab has no step ${stepIndex + 1}` };
+        const results = await runChecks(step.checks, context);
+        for (const r of results) if (r.ms > SLOW_CHECK_MS) this.log.warn({ lab: lab.id, step: step.id, kind: r.kind, ms: Math.round(r.ms) }, 'slow check');
+        const failed = results.find((r) => !r.passed);
+        return failed ? { passed: false, explanation: failed.message } : { passed: true };
+      },
+      close: () => {
+        context.close();
+        this.hooks?.clear(hosts.id);
+      },
+    };
+  }
+}

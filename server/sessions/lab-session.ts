@@ -1,0 +1,280 @@
+import type { ClientMessage, EndReason, SessionState, SessionView, StepStatus } from '../../shared/protocol.ts';
+import { DrydockError } from '../errors/drydock-error.ts';
+import type { HookInbox, ReceivedEvent } from '../hooks/hook-inbox.ts';
+import type { Lab } from '../labs/lab.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Sandbox, SandboxSession } from '../sandbox/sandbox.ts';
+import { HostTerminals } from './host-terminals.ts';
+import type { Lifetime } from './lifetime.ts';
+import type { SessionClient } from './session-client.ts';
+import { tokenMatches } from './session-token.ts';
+import { StepProgress, type StepResult } from './step-progress.ts';
+
+/** After a command, the current step is checked at once and again after these delays. */
+const FOLLOW_UP_MS = [1_000, 3_000];
+
+/** Makes a verifier for one set of hosts: checks keep connections to them open meanwhile. */
+export interface StepVerifier {
+  forHosts(lab: Lab, hosts: SandboxSession): HostsVerifier;
+}
+
+/** Runs a step's checks against the hosts; failures are results, not exceptions. */
+export interface HostsVerifier {
+  verify(stepIndex: number): Promise<StepResult>;
+  close(): void;
+}
+
+export interface LabSessionDeps {
+  sandbox: Sandbox;
+  verifier: StepVerifier | undefined;
+  replayBytes: number;
+  /** Registry notifications received for the session's hosts (the webhook lessons). */
+  hooks?: HookInbox;
+  log: Logger;
+  now: () => number;
+}
+
+/**
+ * One learner's run of a lab: its hosts with their terminals, its progress, its deadlines, and
+ * the one browser attached to it. Reset swaps in fresh hosts under the same session and token.
+ */
+export class LabSession {
+  private state: SessionState = 'ready';
+  private endReason: EndReason | undefined;
+  private client: SessionClient | undefined;
+  private readonly progress: StepProgress;
+  private checks: HostsVerifier | undefined;
+  private lastCheckAt: number;
+  private ending: Promise<void> | undefined;
+  private followUps: NodeJS.Timeout[] = [];
+
+  constructor(
+    readonly id: string,
+    private readonly tokenDigest: Buffer,
+    readonly lab: Lab,
+    readonly lifetime: Lifetime,
+    private hosts: SandboxSession,
+    private terminals: HostTerminals | undefined,
+    private readonly deps: LabSessionDeps,
+    private readonly onEnded: (session: LabSession) => void,
+  ) {
+    this.checks = deps.verifier?.forHosts(lab, hosts);
+    this.lastCheckAt = deps.now();
+    this.progress = new StepProgress(
+      lab.steps.length,
+      deps.verifier && ((index) => this.verifyStep(index)),
+      (steps) => this.client?.message({ type: 'steps', steps: [...steps] }),
+      (err) => deps.log.error({ err, session: id }, 'step checks failed to run'),
+    );
+  }
+
+  /** Builds the sandbox session and terminals for a lab; the caller wraps them in a LabSession. */
+  static async provision(lab: Lab, deps: Pick<LabSessionDeps, 'sandbox' | 'replayBytes'>, events: { commandFinished(host: string): void }) {
+    const hosts = await deps.sandbox.createSession({ hostNames: lab.hosts });
+    try {
+      const terminals = await HostTerminals.open(hosts.hosts, deps.replayBytes, events);
+      return { hosts, terminals };
+    } catch (err) {
+      await hosts.dispose();
+      throw err;
+    }
+  }
+
+  get isEnded(): boolean {
+    return this.state === 'ended';
+  }
+
+  get isConnected(): boolean {
+    return this.client !== undefined;
+  }
+
+  get steps(): readonly StepStatus[] {
+    return this.progress.view;
+  }
+
+  /** The sandbox session: hosts, their addresses (the port proxy reaches services there). */
+  get sandboxSession(): SandboxSession {
+    return this.hosts;
+  }
+
+  tokenMatches(token: string): boolean {
+    return tokenMatches(this.tokenDigest, token);
+  }
+
+  /** Registry notifications arrived from this session's hosts: show them, and the step may be done. */
+  registryEvents(received: readonly ReceivedEvent[]): void {
+    this.client?.message({ type: 'registryEvents', events: received.map((r) => ({ receivedAt: r.receivedAt, event: r.event })) });
+    this.progress.check('command');
+  }
+
+  /** A command returned to the prompt in one of the terminals: the current step may be done. */
+  commandFinished(): void {
+    this.progress.check('command');
+    // A command often starts something that needs a moment (a registry container): look again shortly.
+    this.clearFollowUps();
+    this.followUps = FOLLOW_UP_MS.map((ms) => setTimeout(() => this.progress.check('timer'), ms).unref());
+  }
+
+  /**
+   * Checks again now and then while a browser is attached, for changes that come from elsewhere
+   * (a container that exits, a service that finishes starting).
+   */
+  checkIfDue(intervalMs: number): void {
+    if (this.client && this.state === 'ready' && this.deps.now() - this.lastCheckAt >= intervalMs) this.progress.check('timer');
+  }
+
+  view(): SessionView {
+    const gone = this.state === 'ended';
+    return {
+      id: this.id,
+      labId: this.lab.id,
+      state: this.state,
+      ...(this.endReason ? { endReason: this.endReason } : {}),
+      hosts: this.hosts.hosts.map((h) => ({ name: h.name, state: gone ? 'gone' : this.state === 'resetting' ? 'starting' : 'ready' })),
+      expiresAt: this.lifetime.expiresAt,
+      maxExpiresAt: this.lifetime.maxExpiresAt,
+      serverNow: this.deps.now(),
+    };
+  }
+
+  /** Attaches a browser; one that was attached before is told it was replaced. */
+  connect(client: SessionClient): void {
+    if (this.state === 'ended') {
+      client.message({ type: 'ended', reason: this.endReason ?? 'ended' });
+      return;
+    }
+    const previous = this.client;
+    if (previous) {
+      this.terminals?.detach(previous);
+      previous.message({ type: 'ended', reason: 'replaced' });
+    }
+    this.client = client;
+    this.touch();
+    client.message({ type: 'session', session: this.view() });
+    client.message({ type: 'steps', steps: [...this.progress.view] });
+    const events = this.deps.hooks?.events(this.hosts.id) ?? [];
+    if (events.length > 0) client.message({ type: 'registryEvents', events: events.map((r) => ({ receivedAt: r.receivedAt, event: r.event })) });
+    this.terminals?.attach(client);
+  }
+
+  disconnect(client: SessionClient): void {
+    if (this.client !== client) return;
+    this.terminals?.detach(client);
+    this.client = undefined;
+    this.touch();
+  }
+
+  /** Acts on a validated message from the attached browser. */
+  handle(client: SessionClient, message: ClientMessage): void {
+    if (this.client !== client) return;
+    if (message.type !== 'ack') this.touch();
+    if (message.type === 'check') return this.progress.check('manual');
+    if (!this.terminals) {
+      client.message({ type: 'error', code: 'DD_SESSION_BUSY', message: `the session is ${this.state}; terminals are not available` });
+      return;
+    }
+    try {
+      const terminal = this.terminals.get(message.host);
+      if (message.type === 'input') terminal.input(message.data);
+      else if (message.type === 'ack') terminal.ack(message.bytes);
+      else if (message.type === 'resize') terminal.resize(message).catch((err) => this.deps.log.debug({ err }, 'resize failed'));
+      else this.terminals.restart(message.host).catch((err) => this.report(client, err));
+    } catch (err) {
+      this.report(client, err);
+    }
+  }
+
+  touch(): void {
+    this.lifetime.touch(this.deps.now());
+  }
+
+  extend(): void {
+    this.assertLive();
+    this.lifetime.extend(this.deps.now());
+    this.broadcastView();
+  }
+
+  /** Replaces every host with a fresh one and clears the progress; the token stays valid. */
+  async reset(): Promise<void> {
+    this.assertLive();
+    if (this.state === 'resetting') throw new DrydockError('DD_SESSION_BUSY', 'this session is already being reset');
+    this.state = 'resetting';
+    this.touch();
+    this.broadcastView();
+    this.terminals?.close();
+    this.terminals = undefined;
+    this.checks?.close();
+    this.checks = undefined;
+    this.progress.reset();
+    try {
+      await this.hosts.dispose();
+      const fresh = await LabSession.provision(this.lab, this.deps, { commandFinished: () => this.commandFinished() });
+      if (this.isEnded) {
+        // Ended while the new hosts were starting: they must not outlive the session.
+        fresh.terminals.close();
+        await fresh.hosts.dispose();
+        return;
+      }
+      this.hosts = fresh.hosts;
+      this.terminals = fresh.terminals;
+      this.checks = this.deps.verifier?.forHosts(this.lab, fresh.hosts);
+    } catch (err) {
+      await this.end('ended');
+      throw new DrydockError('DD_HOST_NOT_READY', 'the fresh lab hosts could not be started; the session has ended', { cause: err });
+    }
+    this.state = 'ready';
+    this.broadcastView();
+    if (this.client) this.terminals.attach(this.client);
+  }
+
+  /** Ends the session and removes its hosts. Safe to call more than once. */
+  end(reason: EndReason): Promise<void> {
+    this.ending ??= (async () => {
+      this.state = 'ended';
+      this.clearFollowUps();
+      this.endReason = reason;
+      this.terminals?.close();
+      this.terminals = undefined;
+      this.checks?.close();
+      this.checks = undefined;
+      const client = this.client;
+      this.client = undefined;
+      this.onEnded(this);
+      try {
+        await this.hosts.dispose();
+      } finally {
+        client?.message({ type: 'session', session: this.view() });
+        client?.message({ type: 'ended', reason });
+        this.deps.log.info({ session: this.id, lab: this.lab.id, reason }, 'session ended');
+      }
+    })();
+    return this.ending;
+  }
+
+  private clearFollowUps(): void {
+    for (const timer of this.followUps) clearTimeout(timer);
+    this.followUps = [];
+  }
+
+  private verifyStep(index: number): Promise<StepResult> {
+    this.lastCheckAt = this.deps.now();
+    if (!this.checks) return Promise.resolve({ passed: false, explanation: 'the lab hosts are starting; try again in a moment' });
+    return this.checks.verify(index);
+  }
+
+  private assertLive(): void {
+    if (this.state === 'ended') throw new DrydockError('DD_SESSION_ENDED', 'this session has ended; start the lab again');
+  }
+
+  private broadcastView(): void {
+    this.client?.message({ type: 'session', session: this.view() });
+  }
+
+  private report(client: SessionClient, err: unknown): void {
+    if (err instanceof DrydockError) client.message({ type: 'error', code: err.code, message: err.message });
+    else {
+      this.deps.log.error({ err, session: this.id }, 'terminal request failed');
+      client.message({ type: 'error', code: 'DD_INTERNAL', message: 'the request failed; see the server log' });
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { StepStatus } from '../../shared/protocol.ts';
+import { StepProgress, type StepResult } from './step-progress.ts';
+
+/** A verifier whose answers the test releases one at a time. */
+function controlledVerifier() {
+  const calls: { index: number; answer: (r: StepResult) => void }[] = [];
+  const verify = (index: number) => new Promise<StepResult>((answer) => calls.push({ index, answer }));
+  return { calls, verify };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+const unexpected = (what: unknown) => assert.fail(`unexpected call: ${String(what)}`);
+
+test('checks the current step, folds a burst of requests into one more run, and moves on when it passes', async () => {
+  const { calls, verify } = controlledVerifier();
+  const changes: (readonly StepStatus[])[] = [];
+  const progress = new StepProgress(2, verify, (s) => changes.push(s), unexpected);
+  progress.check('command');
+  progress.check('command');
+  progress.check('command');
+  assert.equal(calls.length, 1);
+  calls[0]!.answer({ passed: false, explanation: 'no registry on 5000' });
+  await settle();
+  assert.equal(calls.length, 2, 'the requests during the first run became one more');
+  assert.deepEqual(progress.view[0], { status: 'failing', explanation: 'no registry on 5000' });
+  calls[1]!.answer({ passed: true });
+  await settle();
+  assert.equal(progress.current, 1);
+  assert.equal(changes.length, 2);
+  progress.check('command');
+  calls[2]!.answer({ passed: true });
+  await settle();
+  assert.equal(calls[2]!.index, 1);
+  assert.equal(progress.current, 2);
+  progress.check('command');
+  assert.equal(calls.length, 3, 'a complete lab is not checked again');
+});
+
+test('a manual check shows the step as checking', async () => {
+  const { calls, verify } = controlledVerifier();
+  const progress = new StepProgress(1, verify, () => {}, unexpected);
+  progress.check('manual');
+  assert.equal(progress.view[0]!.status, 'checking');
+  calls[0]!.answer({ passed: false });
+  await settle();
+  assert.deepEqual(progress.view[0], { status: 'failing', explanation: 'not done yet' });
+});
+
+test('a result that arrives after a reset is dropped', async () => {
+  const { calls, verify } = controlledVerifier();
+  const progress = new StepProgress(1, verify, () => {}, unexpected);
+  progress.check('command');
+  progress.reset();
+  calls[0]!.answer({ passed: true });
+  await settle();
+  assert.equal(progress.view[0]!.status, 'pending');
+});
+
+test('a verifier that throws gives a failing step and a logged error, not a crash', async () => {
+  const errors: unknown[] = [];
+  const progress = new StepProgress(1, () => Promise.reject(new Error('engine gone')), () => {}, (e) => errors.push(e));
+  progress.check('command');
+  await settle();
+  assert.equal(progress.view[0]!.status, 'failing');
+  assert.equal(errors.length, 1);
+});
+
+test('a timer can turn a step green but never shows one the learner has not tried as failing', async () => {
+  const { calls, verify } = controlledVerifier();
+  const progress = new StepProgress(2, verify, () => {}, unexpected);
+  progress.check('timer');
+  calls[0]!.answer({ passed: false, explanation: 'no registry' });
+  await settle();
+  assert.equal(progress.view[0]!.status, 'pending');
+  progress.check('command');
+  calls[1]!.answer({ passed: true });
+  await settle();
+  progress.check('timer');
+  calls[2]!.answer({ passed: false, explanation: 'not pushed' });
+  await settle();
+  assert.equal(progress.view[1]!.status, 'pending', 'the next step is not failing before the learner starts it');
+  progress.check('timer');
+  calls[3]!.answer({ passed: true });
+  await settle();
+  assert.equal(progress.view[1]!.status, 'passed');
+});
+
+test('without a verifier nothing is checked', () => {
+  const progress = new StepProgress(1, undefined, unexpected, unexpected);
+  progress.check('manual');
+  assert.equal(progress.view[0]!.status, 'pending');
+});

@@ -1,0 +1,108 @@
+import type { StepStatus } from '../../shared/protocol.ts';
+
+/** What a step's checks found: passed, or a sentence the learner can act on. */
+export interface StepResult {
+  passed: boolean;
+  explanation?: string;
+}
+
+/** Runs the checks of the step at this index against the session's current hosts. */
+export type VerifyStep = (stepIndex: number) => Promise<StepResult>;
+
+/**
+ * Why a check runs: a command returned to the prompt, the learner pressed "Check", or a timer
+ * looks again for changes that come from elsewhere.
+ */
+export type CheckTrigger = 'command' | 'manual' | 'timer';
+
+/**
+ * A session's progress through its lab's steps. The current step is the first one not yet
+ * passed; checking it is requested after every finished command, so requests arrive in bursts:
+ * at most one verification runs at a time, and requests during it fold into one more run.
+ * A step the learner has not worked on yet (no command while it was current) can turn green
+ * from a timer's check, but is never shown as failing.
+ */
+export class StepProgress {
+  private statuses: StepStatus[];
+  private running = false;
+  private again = false;
+  private manual = false;
+  private readonly attempted = new Set<number>();
+  /** Bumped by reset: a verification that started before it must not write its result after it. */
+  private generation = 0;
+
+  constructor(
+    private readonly stepCount: number,
+    private readonly verify: VerifyStep | undefined,
+    private readonly onChange: (statuses: readonly StepStatus[]) => void,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.statuses = pendingSteps(stepCount);
+  }
+
+  get view(): readonly StepStatus[] {
+    return this.statuses;
+  }
+
+  /** Index of the first step not passed; equals the step count once the lab is complete. */
+  get current(): number {
+    const i = this.statuses.findIndex((s) => s.status !== 'passed');
+    return i < 0 ? this.stepCount : i;
+  }
+
+  /**
+   * Verifies the current step. A manual request (the learner pressed "Check") shows the step
+   * as checking meanwhile; automatic ones stay quiet unless the result changes something.
+   */
+  check(trigger: CheckTrigger): void {
+    if (!this.verify || this.current >= this.stepCount) return;
+    if (trigger !== 'timer') this.attempted.add(this.current);
+    this.manual ||= trigger === 'manual';
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.run();
+  }
+
+  reset(): void {
+    this.generation++;
+    this.attempted.clear();
+    this.statuses = pendingSteps(this.stepCount);
+    this.onChange(this.statuses);
+  }
+
+  private async run(): Promise<void> {
+    const generation = this.generation;
+    const index = this.current;
+    this.running = true;
+    if (this.manual) this.set(index, { status: 'checking' });
+    this.manual = false;
+    try {
+      const result = await this.verify!(index);
+      if (generation !== this.generation) return;
+      if (result.passed) this.set(index, { status: 'passed' });
+      else if (this.attempted.has(index)) this.set(index, { status: 'failing', explanation: result.explanation ?? 'not done yet' });
+    } catch (err) {
+      if (generation === this.generation && this.attempted.has(index)) this.set(index, { status: 'failing', explanation: 'the checks could not run; try again in a moment' });
+      this.onError(err);
+    } finally {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.check('timer');
+      }
+    }
+  }
+
+  private set(index: number, status: StepStatus): void {
+    const before = this.statuses[index];
+    if (before?.status === status.status && before.explanation === status.explanation) return;
+    this.statuses = this.statuses.map((s, i) => (i === index ? status : s));
+    this.onChange(this.statuses);
+  }
+}
+
+function pendingSteps(count: number): StepStatus[] {
+  return Array.from({ length: count }, () => ({ status: 'pending' as const }));
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, mock, test } from 'node:test';
+import type { Shell, TerminalSize } from '../sandbox/sandbox.ts';
+import { Terminal, type TerminalOptions } from './terminal.ts';
+
+/** A shell double: the tests play the lab host's side. */
+class FakeShell implements Shell {
+  written: string[] = [];
+  sizes: TerminalSize[] = [];
+  paused = false;
+  closed = false;
+  private dataListeners: ((chunk: Buffer) => void)[] = [];
+  private exitListeners: (() => void)[] = [];
+  onData(l: (chunk: Buffer) => void) { this.dataListeners.push(l); }
+  onExit(l: () => void) { this.exitListeners.push(l); }
+  write(data: string) { this.written.push(data); }
+  async resize(size: TerminalSize) { this.sizes.push(size); }
+  pause() { this.paused = true; }
+  resume() { this.paused = false; }
+  close() { this.closed = true; }
+  emit(text: string) { for (const l of this.dataListeners) l(Buffer.from(text)); }
+  exit() { for (const l of this.exitListeners) l(); }
+}
+
+beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+afterEach(() => mock.timers.reset());
+
+function setup(extra: Partial<TerminalOptions> = {}) {
+  const shell = new FakeShell();
+  const terminal = new Terminal('node1', shell, {
+    replayBytes: 1024,
+    flow: { highBytes: 100, lowBytes: 40 },
+    batch: { delayMs: 5, maxBytes: 64 },
+    ...extra,
+  });
+  const received: string[] = [];
+  const sink = (batch: readonly Buffer[]) => received.push(Buffer.concat(batch).toString());
+  return { shell, terminal, received, sink };
+}
+
+test('a re-attaching browser gets the recent output, then the live stream', () => {
+  const { shell, terminal, received, sink } = setup();
+  shell.emit('$ ');
+  terminal.attach(sink);
+  assert.deepEqual(received, ['$ ']);
+  terminal.input('ls\r');
+  shell.emit('ls\r\n');
+  assert.deepEqual(shell.written, ['ls\r']);
+  assert.deepEqual(received, ['$ ', 'ls\r\n']);
+  terminal.detach(sink);
+  shell.emit('file\r\n$ ');
+  assert.equal(received.length, 2, 'nothing is sent while detached');
+  const again: string[] = [];
+  terminal.attach((batch) => again.push(Buffer.concat(batch).toString()));
+  assert.deepEqual(again, ['$ ls\r\nfile\r\n$ ']);
+});
+
+test('pauses the shell while the browser is behind, and resumes as it acknowledges', () => {
+  const { shell, terminal, sink } = setup();
+  terminal.attach(sink);
+  let emitted = 0;
+  while (!shell.paused && emitted < 10_000) {
+    shell.emit('y\n'.repeat(10));
+    emitted += 20;
+    mock.timers.tick(1);
+  }
+  assert.equal(shell.paused, true);
+  assert.ok(terminal.pendingBytes > 100 && terminal.pendingBytes <= 100 + 64, 'at most one batch beyond the high mark');
+  terminal.ack(terminal.pendingBytes - 39);
+  assert.equal(shell.paused, false);
+});
+
+test('a new attachment starts with a clean flow-control slate', () => {
+  const { shell, terminal, sink } = setup({ replayBytes: 16 });
+  terminal.attach(sink);
+  shell.emit('x'.repeat(101));
+  assert.equal(shell.paused, true);
+  terminal.attach(() => {});
+  assert.equal(shell.paused, false, 'the old browser will never acknowledge');
+  terminal.detach(sink);
+  assert.ok(terminal.pendingBytes > 0, 'detaching a replaced sink changes nothing');
+});
+
+test('reports finished commands and the end of the shell', () => {
+  const finished: number[] = [];
+  let exited = 0;
+  const { shell, terminal, received, sink } = setup({ onCommandFinished: (c) => finished.push(c), onExit: () => exited++ });
+  terminal.attach(sink);
+  shell.emit('\x1b]133;D;0\x07$ ');
+  shell.emit('false\r\n\x1b]133;');
+  shell.emit('D;1\x07$ ');
+  shell.emit('exit\r\nlogout\r\n');
+  shell.exit();
+  assert.deepEqual(finished, [0, 1]);
+  assert.equal(exited, 1);
+  assert.equal(terminal.isExited, true);
+  assert.match(received.join(''), /logout\r\n$/, 'output waiting in the batcher is delivered before the exit');
+});
+
+test('resizes reach the shell until it has exited', async () => {
+  const { shell, terminal } = setup();
+  await terminal.resize({ cols: 120, rows: 40 });
+  shell.exit();
+  await terminal.resize({ cols: 10, rows: 10 });
+  assert.deepEqual(shell.sizes, [{ cols: 120, rows: 40 }]);
+});

@@ -1,0 +1,62 @@
+import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { DrydockError } from '../errors/drydock-error.ts';
+import { statusOf } from '../http/error-handler.ts';
+import { cookieToken, cookiesForUpstream, resolvePortTarget, type PortRequest } from '../http/port-target.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+import { originAllowed } from './origin.ts';
+import { rejectUpgrade } from './reject.ts';
+
+/**
+ * WebSockets of a service opened through the port proxy (a web app's live updates): the
+ * handshake is passed on to the host with Drydock's cookie removed, then bytes flow both ways.
+ */
+export function proxyPortUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  request: PortRequest,
+  deps: { sessions: SessionManager; allowedOrigins: readonly string[]; log: Logger },
+): void {
+  if (!originAllowed(req.headers.origin, req.headers.host, deps.allowedOrigins)) {
+    return rejectUpgrade(socket, 403, 'DD_ORIGIN_REFUSED', 'this page may not open WebSockets into a lab');
+  }
+  let target;
+  try {
+    target = resolvePortTarget(deps.sessions, request, cookieToken(req.headers.cookie, request.sessionId) ?? request.queryToken);
+  } catch (err) {
+    if (!(err instanceof DrydockError)) throw err;
+    return rejectUpgrade(socket, statusOf(err.code), err.code, err.message);
+  }
+  const upstream = connect(target.port, target.address);
+  let connected = false;
+  upstream.on('connect', () => {
+    connected = true;
+    upstream.write(handshake(req, request, `${target.hostName}:${target.port}`));
+    if (head.length > 0) upstream.write(head);
+    socket.pipe(upstream).pipe(socket);
+  });
+  upstream.on('error', (err) => {
+    deps.log.debug({ err, host: target.hostName, port: target.port }, 'port proxy: upstream socket failed');
+    if (connected) return socket.destroy();
+    rejectUpgrade(socket, 502, 'DD_PORT_UNREACHABLE', `nothing answers on ${target.hostName}:${target.port}`);
+  });
+  socket.on('error', () => upstream.destroy());
+  socket.on('close', () => upstream.destroy());
+}
+
+function handshake(req: IncomingMessage, request: PortRequest, host: string): string {
+  const lines = [`${req.method} ${request.upstreamPath} HTTP/1.1`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (lower === 'host' || lower === 'cookie') continue;
+    lines.push(`${name}: ${req.rawHeaders[i + 1]}`);
+  }
+  lines.push(`Host: ${host}`);
+  const cookies = cookiesForUpstream(req.headers.cookie, request.sessionId);
+  if (cookies) lines.push(`Cookie: ${cookies}`);
+  return lines.join('\r\n') + '\r\n\r\n';
+}

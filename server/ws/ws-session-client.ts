@@ -1,0 +1,56 @@
+import type { RawData, WebSocket } from 'ws';
+import { LIMITS, encodeOutputFrame, parseClientMessage, type ServerMessage } from '../../shared/protocol.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { LabSession } from '../sessions/lab-session.ts';
+import type { SessionClient } from '../sessions/session-client.ts';
+
+/** A client that keeps sending what the protocol refuses is cut off after this many errors. */
+const MAX_PROTOCOL_ERRORS = 100;
+
+/**
+ * One browser's WebSocket, bound to its session: validated messages in, events and terminal
+ * output out. Nothing a client sends can throw past this class.
+ */
+export class WsSessionClient implements SessionClient {
+  private protocolErrors = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly session: LabSession,
+    private readonly log: Logger,
+  ) {
+    ws.on('message', (data, isBinary) => this.received(data, isBinary));
+    ws.on('close', () => session.disconnect(this));
+    ws.on('error', (err) => log.debug({ err, session: session.id }, 'session socket error'));
+    session.connect(this);
+  }
+
+  message(message: ServerMessage): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+    if (message.type === 'ended') this.ws.close(1000, `session ${message.reason}`);
+  }
+
+  output(hostIndex: number, chunks: readonly Buffer[]): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeOutputFrame(hostIndex, chunks), { binary: true });
+  }
+
+  private received(data: RawData, isBinary: boolean): void {
+    if (isBinary) return this.refuse('DD_PROTOCOL_INVALID', 'binary frames carry terminal output only; send JSON text');
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (bytes.length > LIMITS.messageBytes) {
+      return this.refuse('DD_PROTOCOL_TOO_LARGE', `message of ${bytes.length} bytes; the limit is ${LIMITS.messageBytes}`);
+    }
+    const parsed = parseClientMessage(bytes.toString('utf8'));
+    if (!parsed.ok) return this.refuse(parsed.code, parsed.message);
+    this.session.handle(this, parsed.message);
+  }
+
+  private refuse(code: string, message: string): void {
+    this.message({ type: 'error', code, message });
+    if (++this.protocolErrors >= MAX_PROTOCOL_ERRORS) {
+      this.log.warn({ session: this.session.id }, 'closing a session socket that keeps breaking the protocol');
+      this.ws.close(1008, 'too many invalid messages');
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Bodies of the HTTP API (server/http), shared with the browser. The WebSocket messages are in
+ * protocol.ts. Lesson text arrives as HTML rendered on the server: code blocks carry
+ * `data-host` when they run in a host, so the browser needs no Markdown parser.
+ */
+import type { SessionView, StepStatus } from './protocol.ts';
+
+export interface LabSummaryBody {
+  id: string;
+  title: string;
+  summary: string;
+  level: 'beginner' | 'intermediate' | 'advanced';
+  durationMinutes: number;
+  hosts: readonly string[];
+  tags: readonly string[];
+  stepCount: number;
+}
+
+export interface LabBody extends LabSummaryBody {
+  introHtml: string;
+  steps: StepBody[];
+}
+
+export interface StepBody {
+  id: string;
+  title: string;
+  html: string;
+  hints: { title: string | undefined; html: string }[];
+}
+
+export interface SessionBody {
+  session: SessionView;
+  steps: StepStatus[];
+}
+
+/** Returned once, when the session starts: the token is never shown again. */
+export interface StartedSessionBody extends SessionBody {
+  token: string;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Where a learner opens a service published in a host (the port proxy). */
+export function portPath(sessionId: string, host: string, port: number): string {
+  return `/sessions/${encodeURIComponent(sessionId)}/ports/${host}/${port}/`;
+}
+
+/** Query parameter that carries the session token on the first visit to a port. */
+export const PORT_TOKEN_PARAM = 'drydock_token';

@@ -1,0 +1,125 @@
+import type { LabBody } from '../../../shared/api.ts';
+import type { StepStatus } from '../../../shared/protocol.ts';
+import { h, icon } from '../dom.ts';
+import { enhanceCodeBlocks } from './code-blocks.ts';
+import { hintsBlock } from './hints.ts';
+import { StepList } from './step-list.ts';
+
+export interface LessonHandlers {
+  run(host: string, script: string): void;
+  check(): void;
+  finish(): void;
+}
+
+/** The lesson side: the step list, the shown step's text and hints, its status, and navigation. */
+export class LessonPane {
+  readonly element: HTMLElement;
+  private readonly steps: StepList;
+  private readonly body = h('div', { class: 'lesson-body' });
+  private statuses: StepStatus[];
+  private shown = 0;
+  /** Follows the learner's progress until they pick a step themselves. */
+  private following = true;
+
+  constructor(
+    private readonly lab: LabBody,
+    private readonly handlers: LessonHandlers,
+  ) {
+    this.statuses = lab.steps.map(() => ({ status: 'pending' }));
+    this.steps = new StepList(lab.steps, (i) => {
+      this.following = i === this.current;
+      this.show(i);
+    });
+    this.element = h(
+      'section',
+      { class: 'lesson-pane', attrs: { 'aria-label': 'Lesson' } },
+      h('div', { class: 'lesson-steps' }, this.steps.element),
+      this.body,
+    );
+    this.show(0);
+  }
+
+  get current(): number {
+    const i = this.statuses.findIndex((s) => s.status !== 'passed');
+    return i < 0 ? this.statuses.length - 1 : i;
+  }
+
+  get complete(): boolean {
+    return this.statuses.length > 0 && this.statuses.every((s) => s.status === 'passed');
+  }
+
+  setStatuses(statuses: readonly StepStatus[]): void {
+    const before = this.current;
+    this.statuses = [...statuses];
+    // A step that just passed: move on with the learner, unless they are reading another step.
+    const next = this.following && this.current !== before ? this.current : this.shown;
+    this.show(next, next !== this.shown);
+  }
+
+  show(index: number, scrollTop = true): void {
+    this.shown = Math.max(0, Math.min(index, this.lab.steps.length - 1));
+    const step = this.lab.steps[this.shown]!;
+    const status = this.statuses[this.shown] ?? { status: 'pending' };
+    const text = h('div', { class: 'prose' });
+    text.innerHTML = step.html; // rendered by the server from the lab file, raw HTML escaped
+    enhanceCodeBlocks(text, this.handlers.run);
+    const intro = this.shown === 0 && this.lab.introHtml.trim() ? h('div', { class: 'prose lesson-intro' }) : undefined;
+    if (intro) {
+      intro.innerHTML = this.lab.introHtml;
+      enhanceCodeBlocks(intro, this.handlers.run);
+    }
+    this.body.replaceChildren(
+      ...[
+        intro,
+        h(
+          'header',
+          { class: 'step-header' },
+          h('span', { class: 'step-eyebrow', text: `Step ${this.shown + 1} of ${this.lab.steps.length}` }),
+          h('h2', { class: 'step-heading', text: step.title }),
+        ),
+        text,
+        this.statusBox(status),
+        hintsBlock(step.hints),
+        this.navigation(),
+      ].filter((n): n is HTMLElement => n !== undefined),
+    );
+    this.steps.update(this.statuses, this.shown);
+    if (scrollTop) this.body.scrollTop = 0;
+  }
+
+  private statusBox(status: StepStatus): HTMLElement {
+    const check = h('button', { class: 'btn btn-secondary btn-small', attrs: { type: 'button', 'data-action': 'check' }, on: { click: () => this.handlers.check() } }, 'Check now');
+    if (status.status === 'passed') {
+      return h('div', { class: 'step-status is-passed', attrs: { role: 'status' } }, icon('check', 18), h('div', { class: 'step-status-text' }, h('strong', { text: 'Step done.' }), ' Well done.'));
+    }
+    if (status.status === 'failing') {
+      return h(
+        'div',
+        { class: 'step-status is-failing', attrs: { role: 'status' } },
+        icon('alert', 18),
+        h('div', { class: 'step-status-text' }, h('strong', { text: 'Not done yet: ' }), status.explanation ?? ''),
+        check,
+      );
+    }
+    const note = status.status === 'checking' ? 'Checking…' : 'This step is checked each time a command finishes.';
+    return h('div', { class: `step-status is-${status.status}`, attrs: { role: 'status' } }, h('div', { class: 'step-status-text muted', text: note }), check);
+  }
+
+  private navigation(): HTMLElement {
+    const last = this.shown === this.lab.steps.length - 1;
+    const back = h('button', { class: 'btn btn-ghost', attrs: { type: 'button', disabled: this.shown === 0 }, on: { click: () => this.pick(this.shown - 1) } }, icon('arrowLeft', 16), 'Previous');
+    const forward = last
+      ? h(
+          'button',
+          { class: `btn ${this.complete ? 'btn-primary' : 'btn-secondary'}`, attrs: { type: 'button', 'data-action': 'finish' }, on: { click: () => this.handlers.finish() } },
+          this.complete ? 'Finish lab' : 'End lab',
+        )
+      : h('button', { class: `btn ${this.statuses[this.shown]?.status === 'passed' ? 'btn-primary' : 'btn-secondary'}`, attrs: { type: 'button' }, on: { click: () => this.pick(this.shown + 1) } }, 'Next step', icon('arrowRight', 16));
+    return h('nav', { class: 'step-nav' }, back, forward);
+  }
+
+  private pick(index: number): void {
+    this.following = index === this.current;
+    this.show(index);
+  }
+}
