@@ -9,6 +9,7 @@ import { configSchema, loadConfig, type Config } from './config/config.ts';
 import { formatLabError } from './labs/lab.ts';
 import { loadLabCatalog } from './labs/load.ts';
 import { createLogger } from './logging/logger.ts';
+import { ensurePlatformImages } from './sandbox/first-start.ts';
 import { startDrydock } from './drydock.ts';
 
 const WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const catalog = await loadLabCatalog(config.labsDir);
   for (const error of catalog.errors) log.warn(formatLabError(error));
   log.info({ labs: catalog.labs.map((l) => l.id), dir: config.labsDir }, 'labs loaded');
+  await ensurePlatformImages(config, log);
   const drydock = await startDrydock({ config, log, labs: catalog.labs, webRoot: WEB_ROOT });
   log.info({ url: drydock.url }, 'Drydock is ready');
 

@@ -36,6 +36,8 @@ export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] 
     poolSize: 0,
     sessionsPerClient: 1,
     sessionsTotal: 1,
+    // Not the default port, so a verify run works beside a running Drydock server.
+    hooksPort: 18_089,
   });
   const drydock = await startDrydock({ config, log: createLogger(process.env.DRYDOCK_LOG_LEVEL ?? 'warn'), labs, webRoot: '/nonexistent' });
   const reports: LabReport[] = [];

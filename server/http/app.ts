@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { errorHandler, routeNotFound } from './error-handler.ts';
+import { healthRoutes } from './health-routes.ts';
 import { labRoutes, type LabBodies } from './lab-routes.ts';
 import { portProxy } from './port-proxy.ts';
 import { sessionRoutes } from './session-routes.ts';
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Decides where req.ip comes from, and so which learner a session counts against.
   app.set('trust proxy', deps.config.trustProxy);
+  app.use(healthRoutes(deps.sessions));
   // Before any body parser: the proxy streams request bodies through untouched.
   app.use('/sessions', portProxy(deps.sessions, deps.log));
   app.use('/api', express.json({ limit: '16kb' }));

@@ -34,17 +34,22 @@ export class DockerLabHost implements LabHost {
     }
   }
 
-  /** Sets the host's name (hostname, prompt, swarm node name) and its session's addresses in /etc/hosts. */
-  async introduce(hostsLines: readonly string[]): Promise<void> {
+  /**
+   * Sets the host's name (hostname, prompt, swarm node name), its session's addresses in
+   * /etc/hosts, and DRYDOCK_HOOKS_URL for login shells: where the platform receives registry
+   * notifications from this session.
+   */
+  async introduce(hostsLines: readonly string[], hooksUrl: string): Promise<void> {
     // Skips entries the engine already wrote (a cold host's own name), so each name appears once.
     const script = [
-      'name=$1; shift',
+      'name=$1; hooks=$2; shift 2',
       'hostname "$name" && echo "$name" > /etc/hostname || exit 1',
+      'echo "export DRYDOCK_HOOKS_URL=$hooks" > /etc/profile.d/drydock-hooks.sh',
       'for entry in "$@"; do set -- $entry',
       '  grep -qE "^$1[[:space:]]+$2\\$" /etc/hosts || echo "$1\t$2" >> /etc/hosts',
       'done',
     ].join('\n');
-    const result = await this.exec(['sh', '-c', script, 'introduce', this.name, ...hostsLines]);
+    const result = await this.exec(['sh', '-c', script, 'introduce', this.name, hooksUrl, ...hostsLines]);
     if (result.exitCode !== 0) throw new DrydockError('DD_HOST_NOT_READY', `could not set up lab host ${this.name}: ${result.stderr}`);
   }
 

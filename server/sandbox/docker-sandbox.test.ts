@@ -149,6 +149,9 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
       const node2 = session.host('node2');
       assert.equal((await sh(node2, 'getent hosts drydock-hooks | cut -d" " -f1')).trim(), session.gateway);
       assert.equal(await sh(node2, `curl -s --max-time 3 http://drydock-hooks:${config.hooksPort}/`), 'hooks');
+      // Lessons name the receiver by the URL login shells get, whatever port the platform uses.
+      const url = await sh(node2, 'bash -lc \'echo "$DRYDOCK_HOOKS_URL"\'');
+      assert.equal(url.trim(), `http://drydock-hooks:${config.hooksPort}/events`);
     } finally {
       receiver.close();
     }

@@ -77,7 +77,7 @@ export class DockerSandbox implements Sandbox {
     const first = this.pool.take();
     const id = first?.id ?? randomBytes(6).toString('hex');
     const network = first?.network ?? (await this.createNetwork(id));
-    const session = new DockerSandboxSession(id, this.docker, network, this.subnets, (s) => this.sessions.delete(s));
+    const session = new DockerSandboxSession(id, this.docker, network, this.subnets, this.config.hooksPort, (s) => this.sessions.delete(s));
     this.sessions.add(session);
     let pooled = 0;
     try {
@@ -195,6 +195,7 @@ class DockerSandboxSession implements SandboxSession {
     private readonly docker: Docker,
     private readonly network: SessionNetwork,
     private readonly subnets: SubnetAllocator,
+    private readonly hooksPort: number,
     private readonly onDisposed: (s: DockerSandboxSession) => void,
   ) {}
 
@@ -228,7 +229,8 @@ class DockerSandboxSession implements SandboxSession {
       }),
     );
     addresses.push(`${this.network.gateway} ${HOOKS_HOST_NAME}`);
-    await Promise.all(this.members.map((h) => h.introduce(addresses)));
+    const hooksUrl = `http://${HOOKS_HOST_NAME}:${this.hooksPort}/events`;
+    await Promise.all(this.members.map((h) => h.introduce(addresses, hooksUrl)));
   }
 
   host(name: string): LabHost {
