@@ -1,9 +1,11 @@
 import type { Config } from './config/config.ts';
 import { HookInbox } from './hooks/hook-inbox.ts';
-import { prepareLabBodies } from './http/lab-bodies.ts';
+import { libraryBodies } from './http/lab-bodies.ts';
 import { startHooksListener } from './http/hooks-listener.ts';
 import { startLabServer, type LabServer } from './http/lab-server.ts';
 import type { Lab } from './labs/lab.ts';
+import { LabLibrary } from './labs/lab-library.ts';
+import { watchLabs } from './labs/lab-watcher.ts';
 import { renderMarkdown } from './labs/render.ts';
 import type { Logger } from './logging/logger.ts';
 import { DockerSandbox } from './sandbox/docker-sandbox.ts';
@@ -22,6 +24,8 @@ export interface DrydockOptions {
   /** Step verification: the checks package by default; a test may bring its own, or none (null). */
   verifier?: StepVerifier | null;
   render?: (markdown: string) => string;
+  /** Dev mode: reload labs from this folder when their files change; open lessons follow. */
+  watchLabsDir?: string;
 }
 
 export interface Drydock {
@@ -58,10 +62,11 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
   const { config, log } = options;
   const sandbox = await DockerSandbox.start(config, log);
   const hooks = new HookInbox();
-  const byId = new Map(options.labs.map((lab) => [lab.id, lab]));
+  const library = new LabLibrary(options.labs);
+  const watcher = options.watchLabsDir ? watchLabs(options.watchLabsDir, library, log) : undefined;
   const sessions = new SessionManager({
     sandbox,
-    labs: { get: (id) => byId.get(id) },
+    labs: library,
     verifier: options.verifier === null ? undefined : (options.verifier ?? new ChecksVerifier(log, hooks)),
     hooks,
     policy: { ...policyFrom(config), ...options.policy },
@@ -74,7 +79,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     server = await startLabServer(
       {
         sessions,
-        labs: prepareLabBodies(options.labs, options.render ?? renderMarkdown),
+        labs: libraryBodies(library, options.render ?? renderMarkdown),
         config,
         log,
         webRoot: options.webRoot,
@@ -83,6 +88,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
       { port: config.port, address: config.listenAddress },
     );
   } catch (err) {
+    watcher?.close();
     hooksListener?.close();
     await sessions.close();
     await sandbox.close();
@@ -96,6 +102,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     sandbox,
     hooks,
     close: async () => {
+      watcher?.close();
       await lab.close();
       hooksListener?.close();
       await sessions.close();

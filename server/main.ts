@@ -29,7 +29,13 @@ async function main(): Promise<void> {
   for (const error of catalog.errors) log.warn(formatLabError(error));
   log.info({ labs: catalog.labs.map((l) => l.id), dir: config.labsDir }, 'labs loaded');
   await ensurePlatformImages(config, log);
-  const drydock = await startDrydock({ config, log, labs: catalog.labs, webRoot: WEB_ROOT });
+  const drydock = await startDrydock({
+    config,
+    log,
+    labs: catalog.labs,
+    webRoot: WEB_ROOT,
+    ...(config.devMode ? { watchLabsDir: config.labsDir } : {}),
+  });
   log.info({ url: drydock.url }, 'Drydock is ready');
 
   let stopping = false;

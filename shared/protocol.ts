@@ -95,6 +95,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ended'), reason: z.enum([...endReasons, 'replaced']) }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   /**
+   * Dev mode: the lab's file changed. `applied`: the session now checks against the new version
+   * (fetch the lab again to show its text); otherwise its hosts or steps changed and a reset applies it.
+   */
+  z.object({ type: z.literal('labUpdated'), labId: z.string(), applied: z.boolean() }),
+  /**
    * Registry notifications the platform's webhook receiver got from this session's hosts:
    * all of them on attach, then each batch as it arrives. `event` is the JSON as the registry sent it.
    */

@@ -43,6 +43,8 @@ export const configSchema = z.object({
   listenAddress: z.string().min(1).default('127.0.0.1'),
   /** Folder with one sub-folder per lab. */
   labsDir: z.string().min(1).default('labs'),
+  /** For instructors: reload a lab when its file changes; open lessons update without a restart. */
+  devMode: z.union([z.boolean(), z.stringbool()]).default(false),
   /**
    * Origins, besides the server's own, whose pages may open session WebSockets
    * (comma-separated, e.g. https://training.example.com).

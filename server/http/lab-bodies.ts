@@ -1,5 +1,6 @@
 import type { LabBody, LabSummaryBody } from '../../shared/api.ts';
 import type { Lab, LabSummary } from '../labs/lab.ts';
+import type { LabLibrary } from '../labs/lab-library.ts';
 import type { LabBodies } from './lab-routes.ts';
 
 /** Renders a lab's Markdown to HTML (code blocks carry data-host when they run in a host). */
@@ -24,9 +25,22 @@ export function labBody(lab: Lab, render: RenderMarkdown): LabBody {
   };
 }
 
-/** Renders every lab once, at start. */
-export function prepareLabBodies(labs: readonly Lab[], render: RenderMarkdown): LabBodies {
-  const bodies = new Map(labs.map((lab) => [lab.id, labBody(lab, render)]));
-  const summaries = labs.map(labSummaryBody);
-  return { list: () => summaries, get: (id) => bodies.get(id) };
+/** Renders each lab once, and again when the library replaces it (dev mode). */
+export function libraryBodies(library: LabLibrary, render: RenderMarkdown): LabBodies {
+  const bodies = new Map<string, LabBody>();
+  let summaries: LabSummaryBody[] | undefined;
+  library.subscribe((lab) => {
+    bodies.delete(lab.id);
+    summaries = undefined;
+  });
+  return {
+    list: () => (summaries ??= library.all().map(labSummaryBody)),
+    get: (id) => {
+      const lab = library.get(id);
+      if (!lab) return undefined;
+      let body = bodies.get(id);
+      if (!body) bodies.set(id, (body = labBody(lab, render)));
+      return body;
+    },
+  };
 }

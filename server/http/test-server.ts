@@ -21,11 +21,13 @@ export const TEST_POLICY: SessionPolicy = {
 
 export async function startTestServer(options: {
   labs: readonly Lab[];
-  verifier?: StepVerifier;
+  /** A verifier of the test's own; `'checks'` for the real checks package; none by default. */
+  verifier?: StepVerifier | 'checks';
   policy?: Partial<SessionPolicy>;
   webRoot?: string;
   render?: (markdown: string) => string;
   config?: Partial<Config>;
+  watchLabsDir?: string;
 }): Promise<TestServer> {
   const config = testConfig({ port: 0, listenAddress: '127.0.0.1', ...options.config });
   const drydock = await startDrydock({
@@ -34,8 +36,9 @@ export async function startTestServer(options: {
     labs: options.labs,
     webRoot: options.webRoot ?? '/nonexistent',
     policy: { ...TEST_POLICY, ...options.policy },
-    verifier: options.verifier ?? null,
+    verifier: options.verifier === 'checks' ? undefined : (options.verifier ?? null),
     render: options.render ?? ((md) => `<p>${md}</p>`),
+    watchLabsDir: options.watchLabsDir,
   });
   return Object.assign(drydock, { config });
 }

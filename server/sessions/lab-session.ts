@@ -47,21 +47,23 @@ export class LabSession {
   private lastCheckAt: number;
   private ending: Promise<void> | undefined;
   private followUps: NodeJS.Timeout[] = [];
+  /** Dev mode: a new version of the lab that waits for the next reset (its hosts or steps differ). */
+  private nextLab: Lab | undefined;
 
   constructor(
     readonly id: string,
     private readonly tokenDigest: Buffer,
-    readonly lab: Lab,
+    private currentLab: Lab,
     readonly lifetime: Lifetime,
     private hosts: SandboxSession,
     private terminals: HostTerminals | undefined,
     private readonly deps: LabSessionDeps,
     private readonly onEnded: (session: LabSession) => void,
   ) {
-    this.checks = deps.verifier?.forHosts(lab, hosts);
+    this.checks = deps.verifier?.forHosts(currentLab, hosts);
     this.lastCheckAt = deps.now();
     this.progress = new StepProgress(
-      lab.steps.length,
+      currentLab.steps.length,
       deps.verifier && ((index) => this.verifyStep(index)),
       (steps) => this.client?.message({ type: 'steps', steps: [...steps] }),
       (err) => deps.log.error({ err, session: id }, 'step checks failed to run'),
@@ -99,6 +101,30 @@ export class LabSession {
 
   tokenMatches(token: string): boolean {
     return tokenMatches(this.tokenDigest, token);
+  }
+
+  get lab(): Lab {
+    return this.currentLab;
+  }
+
+  /**
+   * Dev mode: the lab's file changed. With the same hosts and steps the session switches to the
+   * new version at once (text, checks, hints) and re-checks; otherwise the next reset takes it.
+   */
+  labUpdated(lab: Lab): void {
+    if (this.state === 'ended' || lab.id !== this.currentLab.id) return;
+    const applied = sameShape(lab, this.currentLab);
+    if (applied) {
+      this.currentLab = lab;
+      if (this.checks) {
+        this.checks.close();
+        this.checks = this.deps.verifier?.forHosts(lab, this.hosts);
+      }
+      this.progress.check('timer');
+    } else {
+      this.nextLab = lab;
+    }
+    this.client?.message({ type: 'labUpdated', labId: lab.id, applied });
   }
 
   /** Registry notifications arrived from this session's hosts: show them, and the step may be done. */
@@ -206,6 +232,11 @@ export class LabSession {
     this.checks?.close();
     this.checks = undefined;
     this.progress.reset();
+    if (this.nextLab) {
+      this.currentLab = this.nextLab;
+      this.nextLab = undefined;
+      this.progress.resize(this.currentLab.steps.length);
+    }
     try {
       await this.hosts.dispose();
       const fresh = await LabSession.provision(this.lab, this.deps, { commandFinished: () => this.commandFinished() });
@@ -277,4 +308,8 @@ export class LabSession {
       client.message({ type: 'error', code: 'DD_INTERNAL', message: 'the request failed; see the server log' });
     }
   }
+}
+
+function sameShape(a: Lab, b: Lab): boolean {
+  return a.steps.length === b.steps.length && a.hosts.join() === b.hosts.join();
 }

@@ -9,9 +9,10 @@ import { Lifetime, type LifetimePolicy } from './lifetime.ts';
 import { SessionLimits, type LimitPolicy } from './session-limits.ts';
 import { createSessionId, createToken, digestToken } from './session-token.ts';
 
-/** Where sessions find labs by id (the loaded catalog, or a dev-mode watcher). */
+/** Where sessions find labs by id; in dev mode it also says when a lab's file changed. */
 export interface LabLookup {
   get(id: string): Lab | undefined;
+  subscribe?(listener: (lab: Lab) => void): () => void;
 }
 
 export interface SessionPolicy {
@@ -50,14 +51,21 @@ export class SessionManager {
   private readonly limits: SessionLimits;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
-  private readonly unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: () => void;
   private closed = false;
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.limits = new SessionLimits(deps.policy.limits);
     this.now = deps.now ?? Date.now;
     this.sweeper = setInterval(() => this.sweep(), deps.policy.sweepMs).unref();
-    this.unsubscribe = deps.hooks?.subscribe((hostsId, received) => this.withHosts(hostsId)?.registryEvents(received));
+    const stopHooks = deps.hooks?.subscribe((hostsId, received) => this.withHosts(hostsId)?.registryEvents(received));
+    const stopLabs = deps.labs.subscribe?.((lab) => {
+      for (const session of this.sessions.values()) session.labUpdated(lab);
+    });
+    this.unsubscribe = () => {
+      stopHooks?.();
+      stopLabs?.();
+    };
   }
 
   /** The id of the sandbox session one of whose hosts has this address (webhook senders). */
@@ -132,7 +140,7 @@ export class SessionManager {
   async close(reason: EndReason = 'shutdown'): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
-    this.unsubscribe?.();
+    this.unsubscribe();
     await Promise.allSettled([...this.sessions.values()].map((s) => s.end(reason)));
   }
 

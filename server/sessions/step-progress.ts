@@ -32,7 +32,7 @@ export class StepProgress {
   private generation = 0;
 
   constructor(
-    private readonly stepCount: number,
+    private stepCount: number,
     private readonly verify: VerifyStep | undefined,
     private readonly onChange: (statuses: readonly StepStatus[]) => void,
     private readonly onError: (err: unknown) => void,
@@ -63,6 +63,12 @@ export class StepProgress {
       return;
     }
     void this.run();
+  }
+
+  /** Starts over with another number of steps (a lab edited in dev mode). */
+  resize(stepCount: number): void {
+    this.stepCount = stepCount;
+    this.reset();
   }
 
   reset(): void {

@@ -1,5 +1,5 @@
 /** Test helpers for suites that need a real engine and lab hosts. Not used in production code. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { connectDocker } from '../sandbox/docker-client.ts';
@@ -9,9 +9,10 @@ import { ownerFilter } from '../sandbox/labels.ts';
 
 /** A config whose owner is unique to this test run, so its sweep touches nothing else. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  // A webhook port of its own (fixed, so the firewall opens one more port, not one per run),
-  // so tests run beside a Drydock server on the same machine.
-  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort: 18_089, ...overrides });
+  // A webhook port of its own, so tests run beside a Drydock server and beside each other; from
+  // a small range, so the firewall (which only ever adds open ports) gains at most a hundred.
+  const hooksPort = 18_100 + randomInt(100);
+  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort, ...overrides });
 }
 
 export function startTestSandbox(config: Config): Promise<DockerSandbox> {

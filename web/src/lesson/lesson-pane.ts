@@ -22,7 +22,7 @@ export class LessonPane {
   private following = true;
 
   constructor(
-    private readonly lab: LabBody,
+    private lab: LabBody,
     private readonly handlers: LessonHandlers,
   ) {
     this.statuses = lab.steps.map(() => ({ status: 'pending' }));
@@ -46,6 +46,13 @@ export class LessonPane {
 
   get complete(): boolean {
     return this.statuses.length > 0 && this.statuses.every((s) => s.status === 'passed');
+  }
+
+  /** Shows a new version of the lab's text (dev mode), staying on the step being read. */
+  setLab(lab: LabBody): void {
+    this.lab = lab;
+    this.steps.setTitles(lab.steps.map((s) => s.title));
+    this.show(this.shown, false);
   }
 
   setStatuses(statuses: readonly StepStatus[]): void {

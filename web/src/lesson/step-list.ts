@@ -31,6 +31,15 @@ export class StepList {
     this.element = h('ol', { class: 'step-list', attrs: { 'aria-label': 'Steps' } }, ...this.items);
   }
 
+  /** New titles for the same steps (a lab edited in dev mode). */
+  setTitles(titles: readonly string[]): void {
+    this.items.forEach((item, index) => {
+      const title = titles[index] ?? '';
+      item.querySelector('.step-title')!.textContent = title;
+      item.querySelector('button')!.title = `${index + 1}. ${title}`;
+    });
+  }
+
   update(statuses: readonly StepStatus[], shown: number): void {
     this.items.forEach((item, index) => {
       const status = statuses[index]?.status ?? 'pending';

@@ -105,11 +105,28 @@ export class LabWorkspace {
         if (message.reason === 'replaced') this.replaced();
         else this.leave(message.reason);
         break;
+      case 'labUpdated':
+        void this.labUpdated(message.applied);
+        break;
       case 'registryEvents':
         this.registryEvents.add(message.events);
         break;
       case 'commandFinished':
         break;
+    }
+  }
+
+  /** Dev mode: the lab's file was edited; show the new text, or say that a reset applies it. */
+  private async labUpdated(applied: boolean): Promise<void> {
+    if (!applied) {
+      toast('The lab changed its hosts or steps: reset the session to use the new version.', 'info');
+      return;
+    }
+    try {
+      this.lesson.setLab(await api.lab(this.lab.id));
+      toast('The lesson was updated.', 'info');
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), 'error');
     }
   }
 
