@@ -23,6 +23,8 @@ export class NodeSessionClient {
   /** Output bytes received per host index. */
   readonly received: number[] = [];
   onOutput: ((hostIndex: number, data: Buffer) => void) | undefined;
+  /** Called with each control message as it arrives (benchmarks take timestamps here). */
+  onMessage: ((message: ServerMessage) => void) | undefined;
   private readonly output = new Map<number, Buffer[]>();
   private readonly hosts = new Map<number, string>();
   private readonly unacked = new Map<number, number>();
@@ -114,6 +116,7 @@ export class NodeSessionClient {
       const parsed = parseServerMessage(data.toString('utf8'));
       if (!parsed.ok) throw new Error(`the server sent an invalid message: ${parsed.message}`);
       this.messages.push(parsed.message);
+      this.onMessage?.(parsed.message);
       if (parsed.message.type === 'attached') {
         this.hosts.set(parsed.message.index, parsed.message.host);
         this.unacked.set(parsed.message.index, 0);
