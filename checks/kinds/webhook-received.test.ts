@@ -49,7 +49,7 @@ describe('webhook-received against a real registry', { timeout: 180_000 }, () =>
     const endpoints = `[{name: drydock, url: "http://drydock-hooks:${config.hooksPort}/events", timeout: 2s, threshold: 3, backoff: 1s}]`;
     await sh(
       node1,
-      `docker run -d --name registry -p 5000:5000 --add-host drydock-hooks:$(getent hosts drydock-hooks | awk '{print $1}') ` +
+      `docker run -d --name registry -p 5000:5000 --add-host drydock-hooks:$(getent ahostsv4 drydock-hooks | awk 'NR==1 {print $1}') ` +
         `-e REGISTRY_NOTIFICATIONS_ENDPOINTS='${endpoints}' registry:2`,
     );
     await sh(node1, 'for i in $(seq 50); do curl -sf localhost:5000/v2/ >/dev/null && break; sleep 0.1; done');
