@@ -18,7 +18,8 @@ async function doStep(page: Page, index: number): Promise<void> {
     await blocks.nth(i).click();
     await page.waitForTimeout(2500);
   }
-  await page.locator('.step-item').nth(index).and(page.locator('[data-status="passed"]')).waitFor({ timeout: 60_000 });
+  const passed = page.locator('.step-item').nth(index).and(page.locator('[data-status="passed"]'));
+  await passed.waitFor({ timeout: 60_000 }).catch(() => console.log(`step ${index + 1} did not turn green: the screenshot shows it as it is`));
 }
 
 async function shoot(labId: string, steps: number, file: string): Promise<void> {
@@ -42,5 +43,6 @@ async function shoot(labId: string, steps: number, file: string): Promise<void> 
   }
 }
 
-await shoot('registry-basics', 2, 'lab-registry-basics.png');
-await shoot('registry-webhooks', 2, 'lab-registry-webhooks.png');
+const only = process.argv[2];
+if (!only || only === 'registry-basics') await shoot('registry-basics', 2, 'lab-registry-basics.png');
+if (!only || only === 'registry-webhooks') await shoot('registry-webhooks', 2, 'lab-registry-webhooks.png');
