@@ -8,6 +8,7 @@ import { LabLibrary } from './labs/lab-library.ts';
 import { watchLabs } from './labs/lab-watcher.ts';
 import { renderMarkdown } from './labs/render.ts';
 import type { Logger } from './logging/logger.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { DockerSandbox } from './sandbox/docker-sandbox.ts';
 import { ChecksVerifier } from './sessions/checks-verifier.ts';
 import type { StepVerifier } from './sessions/lab-session.ts';
@@ -34,6 +35,7 @@ export interface Drydock {
   readonly sessions: SessionManager;
   readonly sandbox: DockerSandbox;
   readonly hooks: HookInbox;
+  readonly metrics: Metrics;
   /** Stops accepting, ends every session (removing its hosts) and the warm pool. */
   close(): Promise<void>;
 }
@@ -62,13 +64,20 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
   const { config, log } = options;
   const sandbox = await DockerSandbox.start(config, log);
   const hooks = new HookInbox();
+  // The gauges read the session manager at scrape time; it exists by then.
+  const metrics: Metrics = new Metrics({
+    sessionStates: () => sessions.states(),
+    hostCount: () => sessions.hostCount(),
+    poolSize: () => sandbox.poolSize(),
+  });
   const library = new LabLibrary(options.labs);
   const watcher = options.watchLabsDir ? watchLabs(options.watchLabsDir, library, log) : undefined;
   const sessions = new SessionManager({
     sandbox,
     labs: library,
-    verifier: options.verifier === null ? undefined : (options.verifier ?? new ChecksVerifier(log, hooks)),
+    verifier: options.verifier === null ? undefined : (options.verifier ?? new ChecksVerifier(log, hooks, metrics)),
     hooks,
+    metrics,
     policy: { ...policyFrom(config), ...options.policy },
     log,
   });
@@ -84,6 +93,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
         log,
         webRoot: options.webRoot,
         allowedOrigins: config.allowedOrigins,
+        metrics,
       },
       { port: config.port, address: config.listenAddress },
     );
@@ -101,6 +111,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     sessions,
     sandbox,
     hooks,
+    metrics,
     close: async () => {
       watcher?.close();
       await lab.close();

@@ -4,6 +4,8 @@ import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { errorHandler, routeNotFound } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
+import { metricsRoute } from './metrics-route.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { labRoutes, type LabBodies } from './lab-routes.ts';
 import { portProxy } from './port-proxy.ts';
 import { sessionRoutes } from './session-routes.ts';
@@ -16,6 +18,7 @@ export interface AppDeps {
   log: Logger;
   /** Folder of the bundled browser app (dist/web). */
   webRoot: string;
+  metrics?: Metrics;
 }
 
 /** The HTTP side of the lab server: the JSON API, the port proxy and the browser app. */
@@ -25,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
   // Decides where req.ip comes from, and so which learner a session counts against.
   app.set('trust proxy', deps.config.trustProxy);
   app.use(healthRoutes(deps.sessions));
+  if (deps.metrics) app.use(metricsRoute(deps.metrics));
   // Before any body parser: the proxy streams request bodies through untouched.
   app.use('/sessions', portProxy(deps.sessions, deps.log));
   app.use('/api', express.json({ limit: '16kb' }));
@@ -32,6 +36,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions', sessionRoutes(deps.sessions, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown'));
   app.use('/api', routeNotFound);
   app.use(staticFiles(deps.webRoot));
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, deps.metrics));
   return app;
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody } from '../../shared/api.ts';
 import { DrydockError, type DrydockErrorCode } from '../errors/drydock-error.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 
 /** The one place error codes become HTTP statuses; anything unlisted is a 500. */
@@ -38,10 +39,11 @@ export const routeNotFound: RequestHandler = (req, _res, next) => {
 };
 
 /** Turns every error into a JSON body with a stable code; internals are logged, never sent. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+export function errorHandler(log: Logger, metrics?: Pick<Metrics, 'errorAnswered'>): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = asDrydockError(err);
     const status = known ? statusOf(known.code) : 500;
+    metrics?.errorAnswered(known?.code ?? 'DD_INTERNAL');
     if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     else log.debug({ code: known?.code, path: req.path }, known?.message);
     if (res.headersSent) return res.destroy();

@@ -22,7 +22,7 @@ export async function startLabServer(deps: LabServerDeps, listen: { port: number
   const server = createServer(createApp(deps));
   // Terminal keystrokes are tiny writes; Nagle's delay would sit on each echo.
   server.on('connection', (socket) => socket.setNoDelay(true));
-  const sockets = attachWebSockets(server, { sessions: deps.sessions, allowedOrigins: deps.allowedOrigins, log: deps.log });
+  const sockets = attachWebSockets(server, { sessions: deps.sessions, allowedOrigins: deps.allowedOrigins, log: deps.log, metrics: deps.metrics });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.address, resolve);

@@ -1,5 +1,6 @@
 import { CheckContext, runChecks } from '../../checks/index.ts';
 import type { HookInbox } from '../hooks/hook-inbox.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SandboxSession } from '../sandbox/sandbox.ts';
@@ -14,6 +15,7 @@ export class ChecksVerifier implements StepVerifier {
     private readonly log: Logger,
     /** Registry notifications by sandbox session, for the webhook-received kind. */
     private readonly hooks?: HookInbox,
+    private readonly metrics?: Pick<Metrics, 'checkRan'>,
   ) {}
 
   forHosts(lab: Lab, hosts: SandboxSession): HostsVerifier {
@@ -23,6 +25,7 @@ export class ChecksVerifier implements StepVerifier {
         const step = lab.steps[stepIndex];
         if (!step) return { passed: false, explanation: `the lab has no step ${stepIndex + 1}` };
         const results = await runChecks(step.checks, context);
+        for (const r of results) this.metrics?.checkRan(r.kind, r.ms);
         for (const r of results) if (r.ms > SLOW_CHECK_MS) this.log.warn({ lab: lab.id, step: step.id, kind: r.kind, ms: Math.round(r.ms) }, 'slow check');
         const failed = results.find((r) => !r.passed);
         return failed ? { passed: false, explanation: failed.message } : { passed: true };

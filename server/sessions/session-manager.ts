@@ -1,6 +1,7 @@
 import type { EndReason } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { HookInbox } from '../hooks/hook-inbox.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
@@ -32,6 +33,7 @@ export interface SessionManagerDeps {
   verifier?: StepVerifier;
   /** Where registry notifications from lab hosts arrive; sessions show them and re-check. */
   hooks?: HookInbox;
+  metrics?: Pick<Metrics, 'sessionStarted'>;
   policy: SessionPolicy;
   log: Logger;
   now?: () => number;
@@ -86,6 +88,17 @@ export class SessionManager {
     return this.sessions.size;
   }
 
+  /** The state of every running session, and how many lab hosts they hold (for the metrics). */
+  states(): string[] {
+    return [...this.sessions.values()].map((s) => s.view().state);
+  }
+
+  hostCount(): number {
+    let hosts = 0;
+    for (const session of this.sessions.values()) hosts += session.sandboxSession.hosts.length;
+    return hosts;
+  }
+
   /** Starts a session of a lab for a client (its address); the token is shown once, here. */
   async start(labId: string, client: string): Promise<{ session: LabSession; token: string }> {
     if (this.closed) throw new DrydockError('DD_SANDBOX_CAPACITY', 'the server is shutting down');
@@ -102,6 +115,7 @@ export class SessionManager {
       this.sessions.set(session.id, session);
       this.releases.set(session.id, release);
       this.deps.log.info({ session: session.id, lab: lab.id, client, ...hosts.timings }, 'session started');
+      this.deps.metrics?.sessionStarted(hosts.timings.readyMs, hosts.timings.pooled);
       if (this.closed) await session.end('shutdown');
       return { session, token };
     } catch (err) {

@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { LIMITS, PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { statusOf } from '../http/error-handler.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { originAllowed } from './origin.ts';
@@ -17,6 +18,7 @@ export interface SessionSocketDeps {
   sessions: SessionManager;
   allowedOrigins: readonly string[];
   log: Logger;
+  metrics?: Metrics;
 }
 
 /**
@@ -60,7 +62,7 @@ export class SessionSockets {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
-      new WsSessionClient(ws, session, this.deps.log);
+      new WsSessionClient(ws, session, this.deps.log, this.deps.metrics);
     });
   }
 

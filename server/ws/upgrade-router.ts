@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { statusOf } from '../http/error-handler.ts';
 import { parsePortRequest } from '../http/port-target.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { proxyPortUpgrade } from './port-upgrade.ts';
@@ -15,6 +16,7 @@ export interface WebSocketDeps {
   sessions: SessionManager;
   allowedOrigins: readonly string[];
   log: Logger;
+  metrics?: Metrics;
 }
 
 /** Routes every upgrade request of the server: session sockets, and the port proxy's WebSockets. */

@@ -1,5 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
 import { LIMITS, encodeOutputFrame, parseClientMessage, type ServerMessage } from '../../shared/protocol.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionClient } from '../sessions/session-client.ts';
@@ -18,6 +19,7 @@ export class WsSessionClient implements SessionClient {
     private readonly ws: WebSocket,
     private readonly session: LabSession,
     private readonly log: Logger,
+    private readonly metrics?: Pick<Metrics, 'terminalOutput' | 'terminalInput' | 'errorAnswered'>,
   ) {
     ws.on('message', (data, isBinary) => this.received(data, isBinary));
     ws.on('close', () => session.disconnect(this));
@@ -32,7 +34,10 @@ export class WsSessionClient implements SessionClient {
   }
 
   output(hostIndex: number, chunks: readonly Buffer[]): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeOutputFrame(hostIndex, chunks), { binary: true });
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    const frame = encodeOutputFrame(hostIndex, chunks);
+    this.ws.send(frame, { binary: true });
+    this.metrics?.terminalOutput(frame.length - 1);
   }
 
   private received(data: RawData, isBinary: boolean): void {
@@ -43,10 +48,12 @@ export class WsSessionClient implements SessionClient {
     }
     const parsed = parseClientMessage(bytes.toString('utf8'));
     if (!parsed.ok) return this.refuse(parsed.code, parsed.message);
+    if (parsed.message.type === 'input') this.metrics?.terminalInput(Buffer.byteLength(parsed.message.data));
     this.session.handle(this, parsed.message);
   }
 
   private refuse(code: string, message: string): void {
+    this.metrics?.errorAnswered(code);
     this.message({ type: 'error', code, message });
     if (++this.protocolErrors >= MAX_PROTOCOL_ERRORS) {
       this.log.warn({ session: this.session.id }, 'closing a session socket that keeps breaking the protocol');
