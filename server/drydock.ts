@@ -36,8 +36,11 @@ export interface Drydock {
   readonly sandbox: DockerSandbox;
   readonly hooks: HookInbox;
   readonly metrics: Metrics;
-  /** Stops accepting, ends every session (removing its hosts) and the warm pool. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, tells attached learners, and ends every session; their hosts and the warm
+   * pool are removed, or with keepHosts left for the next start's sweep.
+   */
+  close(options?: { keepHosts?: boolean }): Promise<void>;
 }
 
 export function policyFrom(config: Config): SessionPolicy {
@@ -112,12 +115,15 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     sandbox,
     hooks,
     metrics,
-    close: async () => {
+    close: async (closeOptions = {}) => {
+      // Stop accepting, then end the sessions while learners' sockets are still open, so each
+      // browser is told why its session ended; then close what is left.
       watcher?.close();
-      await lab.close();
+      lab.stopAccepting();
       hooksListener?.close();
-      await sessions.close();
-      await sandbox.close();
+      await sessions.close('shutdown', closeOptions);
+      await lab.close();
+      await sandbox.close(closeOptions);
     },
   };
 }

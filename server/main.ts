@@ -42,8 +42,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: ending sessions and removing their hosts');
-    await drydock.close();
+    log.info({ signal, hosts: config.shutdownHosts }, 'shutting down: ending sessions');
+    await drydock.close({ keepHosts: config.shutdownHosts === 'keep' });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

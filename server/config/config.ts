@@ -67,6 +67,12 @@ export const configSchema = z.object({
   sessionsPerClient: z.coerce.number().int().min(1).max(100).default(2),
   /** Sessions the server runs at once, all learners together; beyond it a start answers 503 with a message. */
   sessionsTotal: z.coerce.number().int().min(1).max(10_000).default(30),
+  /**
+   * On shutdown (SIGTERM, SIGINT): `remove` ends sessions and removes their lab hosts before
+   * exiting; `keep` exits at once and leaves them for the next start's sweep (faster restarts).
+   * Learners are told either way.
+   */
+  shutdownHosts: z.enum(['remove', 'keep']).default('remove'),
   /** Recent output each terminal keeps, shown again when the browser re-attaches. */
   terminalReplayKib: z.coerce.number().int().min(4).max(1024).default(64),
 });

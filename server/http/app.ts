@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { errorHandler, routeNotFound } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
+import { requestLog } from './request-log.ts';
 import { metricsRoute } from './metrics-route.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { labRoutes, type LabBodies } from './lab-routes.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Decides where req.ip comes from, and so which learner a session counts against.
   app.set('trust proxy', deps.config.trustProxy);
+  app.use(requestLog(deps.log));
   app.use(healthRoutes(deps.sessions));
   if (deps.metrics) app.use(metricsRoute(deps.metrics));
   // Before any body parser: the proxy streams request bodies through untouched.

@@ -44,7 +44,7 @@ export function errorHandler(log: Logger, metrics?: Pick<Metrics, 'errorAnswered
     const known = asDrydockError(err);
     const status = known ? statusOf(known.code) : 500;
     metrics?.errorAnswered(known?.code ?? 'DD_INTERNAL');
-    if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (status >= 500) log.error({ err, requestId: res.locals.requestId, method: req.method, path: req.path }, 'request failed');
     else log.debug({ code: known?.code, path: req.path }, known?.message);
     if (res.headersSent) return res.destroy();
     const body = known ? errorBody(known.code, known.message) : errorBody('DD_INTERNAL', 'something went wrong on the server; the log has details');

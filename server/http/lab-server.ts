@@ -11,6 +11,8 @@ export interface LabServer {
   readonly server: Server;
   /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
+  /** Stops taking new connections; open ones (learners' sockets) stay until close. */
+  stopAccepting(): void;
   close(): Promise<void>;
 }
 
@@ -29,13 +31,19 @@ export async function startLabServer(deps: LabServerDeps, listen: { port: number
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  let closed: Promise<void> | undefined;
+  const stopAccepting = () => {
+    closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return {
     server,
     url: `http://${host}:${port}`,
+    stopAccepting,
     close: async () => {
+      stopAccepting();
       sockets.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }

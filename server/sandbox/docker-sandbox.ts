@@ -107,8 +107,9 @@ export class DockerSandbox implements Sandbox {
     return Object.assign(session, { timings });
   }
 
-  async close(): Promise<void> {
+  async close(options: { keepHosts?: boolean } = {}): Promise<void> {
     this.closed = true;
+    if (options.keepHosts) return; // the next start's sweep removes them
     await this.pool.close();
     await Promise.all([...this.sessions].map((s) => s.dispose()));
   }

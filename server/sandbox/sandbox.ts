@@ -79,7 +79,8 @@ export interface Sandbox {
   poolSize(): number;
   /** Waits until the warm pool is full (tests and benchmarks use it to measure from a known state). */
   poolFilled(): Promise<void>;
-  close(): Promise<void>;
+  /** Removes every session's hosts and the pool; with keepHosts, leaves them to the next start's sweep. */
+  close(options?: { keepHosts?: boolean }): Promise<void>;
 }
 
 export type { ExecOptions, ExecResult, KernelFeatures };

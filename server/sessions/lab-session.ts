@@ -258,8 +258,8 @@ export class LabSession {
     if (this.client) this.terminals.attach(this.client);
   }
 
-  /** Ends the session and removes its hosts. Safe to call more than once. */
-  end(reason: EndReason): Promise<void> {
+  /** Ends the session and removes its hosts (unless kept). Safe to call more than once. */
+  end(reason: EndReason, options: { keepHosts?: boolean } = {}): Promise<void> {
     this.ending ??= (async () => {
       this.state = 'ended';
       this.clearFollowUps();
@@ -272,7 +272,8 @@ export class LabSession {
       this.client = undefined;
       this.onEnded(this);
       try {
-        await this.hosts.dispose();
+        // Kept hosts are left to the next start's sweep (a fast shutdown, e.g. for an upgrade).
+        if (!options.keepHosts) await this.hosts.dispose();
       } finally {
         client?.message({ type: 'session', session: this.view() });
         client?.message({ type: 'ended', reason });

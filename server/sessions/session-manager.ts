@@ -150,12 +150,12 @@ export class SessionManager {
     }
   }
 
-  /** Ends every session (server shutdown). */
-  async close(reason: EndReason = 'shutdown'): Promise<void> {
+  /** Ends every session (server shutdown), telling attached learners; hosts are removed unless kept. */
+  async close(reason: EndReason = 'shutdown', options: { keepHosts?: boolean } = {}): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
     this.unsubscribe();
-    await Promise.allSettled([...this.sessions.values()].map((s) => s.end(reason)));
+    await Promise.allSettled([...this.sessions.values()].map((s) => s.end(reason, options)));
   }
 
   private forget(session: LabSession): void {
