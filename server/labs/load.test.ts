@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { inlineLab, labFolder } from './inline-lab.ts';
 import { formatLabError } from './lab.ts';
+import { mirroredRefs } from '../sandbox/images/catalog.ts';
 import { loadLabCatalog } from './load.ts';
 
 const STEP = `
@@ -34,9 +35,10 @@ test('the catalog keeps valid labs and reports the others by file and line', asy
   assert.ok(Object.isFrozen(catalog.labs));
 });
 
-test('the sample lab loads', async () => {
+test('the labs of the repository load, the sample among them', async () => {
   const dir = fileURLToPath(new URL('../../labs/', import.meta.url));
-  const catalog = await loadLabCatalog(dir, { mirrorImages: ['registry:latest', 'registry:2', 'hello-world:latest'] });
+  const mirrorImages = mirroredRefs().map((r) => `${r.repository}:${r.tag}`);
+  const catalog = await loadLabCatalog(dir, { mirrorImages });
   assert.deepEqual(catalog.errors, []);
   const lab = catalog.labs.find((l) => l.id === 'sample-registry');
   assert.ok(lab);
