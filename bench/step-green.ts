@@ -11,36 +11,28 @@
  */
 import { parseArgs } from 'node:util';
 import { CheckContext, runChecks } from '../checks/index.ts';
-import { inlineLab, labFolder } from '../server/labs/inline-lab.ts';
+import { inlineLab, inlineStep, labFolder, markLab } from '../server/labs/inline-lab.ts';
 import { loadLabCatalog } from '../server/labs/load.ts';
 import { policyFrom } from '../server/drydock.ts';
 import { startTestServer } from '../server/http/test-server.ts';
-import { NodeSessionClient } from '../server/ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from '../server/ws/node-session-client.ts';
 import { summary } from './stats.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const runs = Number(values.runs);
 
-const lab = inlineLab(
-  ['## Leave a mark', '', 'Touch the file.', '', '```check', '- kind: file-exists\n  path: /root/mark', '```', '', '### Solution', '', '```bash node1', 'touch /root/mark', '```', ''].join('\n'),
-  { id: 'mark' },
-);
 const registryLab = inlineLab(
-  ['## Run a registry', '', 'Run it.', '', '```check', '- kind: registry-answers\n  registry: 127.0.0.1:5000', '```', '', '### Solution', '', '```bash node1', 'docker run -d -p 5000:5000 registry', '```', ''].join('\n'),
+  inlineStep({ title: 'Run a registry', check: '- kind: registry-answers\n  registry: 127.0.0.1:5000', solution: 'docker run -d -p 5000:5000 registry' }),
   { id: 'registry' },
 );
 
-await using labs = await labFolder({ 'mark/lab.md': lab, 'registry/lab.md': registryLab });
+await using labs = await labFolder({ 'mark/lab.md': markLab(), 'registry/lab.md': registryLab });
 const { labs: loaded } = await loadLabCatalog(labs.dir);
 const app = await startTestServer({ labs: loaded, verifier: 'checks', policy: { limits: { perClient: 1, total: 1 } }, config: { poolSize: 0 } });
 try {
   const green: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const started = (await fetch(`${app.url}/api/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ labId: 'mark' }),
-    }).then((r) => r.json())) as { session: { id: string }; token: string };
+    const started = await startLabSession(app.url, 'mark');
     const client = await NodeSessionClient.connect(app.url, started.session.id, started.token);
     await client.waitFor(() => client.of('attached').length > 0, 'the terminal', 30_000);
     let finishedAt = 0;

@@ -2,32 +2,14 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { inlineLab, labFolder } from '../labs/inline-lab.ts';
+import { inlineLab, inlineStep, labFolder } from '../labs/inline-lab.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { renderMarkdown } from '../labs/render.ts';
-import { NodeSessionClient } from '../ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
 import { startTestServer } from './test-server.ts';
 
 const lab = (text: string, path: string) =>
-  inlineLab(
-    [
-      '## Leave a note',
-      '',
-      text,
-      '',
-      '```check',
-      `- kind: file-exists\n  path: ${path}`,
-      '```',
-      '',
-      '### Solution',
-      '',
-      '```bash node1',
-      `touch ${path}`,
-      '```',
-      '',
-    ].join('\n'),
-    { id: 'edited' },
-  );
+  inlineLab(inlineStep({ title: 'Leave a note', text, check: `- kind: file-exists\n  path: ${path}`, solution: `touch ${path}` }), { id: 'edited' });
 
 // Dev mode: an instructor edits a lab while a session of it runs in a browser.
 test('an edited lab reaches the open session without a restart; a broken edit changes nothing', { timeout: 120_000 }, async () => {
@@ -36,11 +18,7 @@ test('an edited lab reaches the open session without a restart; a broken edit ch
   const { labs: loaded } = await loadLabCatalog(labs.dir);
   const app = await startTestServer({ labs: loaded, render: renderMarkdown, watchLabsDir: labs.dir, verifier: 'checks' });
   try {
-    const started = await fetch(`${app.url}/api/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ labId: 'edited' }),
-    }).then((r) => r.json() as Promise<{ session: { id: string }; token: string }>);
+    const started = await startLabSession(app.url, 'edited');
     const client = await NodeSessionClient.connect(app.url, started.session.id, started.token);
     const lessonText = async () => JSON.stringify(await fetch(`${app.url}/api/labs/edited`).then((r) => r.json()));
 

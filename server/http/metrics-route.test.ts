@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inlineLab, labFolder } from '../labs/inline-lab.ts';
+import { labFolder, markLab } from '../labs/inline-lab.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { startTestServer } from './test-server.ts';
-
-const body = ['## Leave a mark', '', 'Touch it.', '', '```check', '- kind: file-exists\n  path: /root/mark', '```', '', '### Solution', '', '```bash node1', 'touch /root/mark', '```', ''].join('\n');
 
 /** A sample's value from the text format, e.g. value(text, 'drydock_hosts{place="session"}'). */
 function value(text: string, sample: string): number | undefined {
@@ -13,7 +11,7 @@ function value(text: string, sample: string): number | undefined {
 }
 
 test('GET /metrics reports sessions, hosts, start times and errors as they happen', { timeout: 120_000 }, async () => {
-  await using labs = await labFolder({ 'mark/lab.md': inlineLab(body, { id: 'mark' }) });
+  await using labs = await labFolder({ 'mark/lab.md': markLab() });
   const app = await startTestServer({ labs: (await loadLabCatalog(labs.dir)).labs });
   try {
     const scrape = () => fetch(`${app.url}/metrics`).then((r) => r.text());

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inlineLab, labFolder } from '../labs/inline-lab.ts';
+import { labFolder, markLab } from '../labs/inline-lab.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { ownedResources, startTestSandbox } from '../test-support/sandbox.ts';
-import { NodeSessionClient } from '../ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
 import { startTestServer } from './test-server.ts';
 
-const body = ['## Leave a mark', '', 'Touch it.', '', '```check', '- kind: file-exists\n  path: /root/mark', '```', '', '### Solution', '', '```bash node1', 'touch /root/mark', '```', ''].join('\n');
-
 test('a shutdown that keeps hosts tells the learner, and the next start sweeps the hosts away', { timeout: 120_000 }, async () => {
-  await using labs = await labFolder({ 'mark/lab.md': inlineLab(body, { id: 'mark' }) });
+  await using labs = await labFolder({ 'mark/lab.md': markLab() });
   const app = await startTestServer({ labs: (await loadLabCatalog(labs.dir)).labs });
-  const started = (await fetch(`${app.url}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"labId":"mark"}',
-  }).then((r) => r.json())) as { session: { id: string }; token: string };
+  const started = await startLabSession(app.url, 'mark');
   const client = await NodeSessionClient.connect(app.url, started.session.id, started.token);
   await client.waitFor(() => client.of('attached').length > 0, 'the terminal', 30_000);
 

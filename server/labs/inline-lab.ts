@@ -30,6 +30,20 @@ export function inlineLab(body: string, frontMatter: Record<string, string | und
   return `---\n${fields.map(([k, v]) => `${k}: ${v}`).join('\n')}\n---\n${dedent(body)}`;
 }
 
+/**
+ * One step of an inline lab: a heading, some text, a check block and a one-block solution,
+ * without dedent's indentation rules (a check's YAML keeps its own indentation).
+ */
+export function inlineStep(step: { title: string; text?: string; check: string; solution: string; host?: string }): string {
+  const { title, text = 'Do it.', check, solution, host = 'node1' } = step;
+  return [`## ${title}`, '', text, '', '```check', check, '```', '', '### Solution', '', `\`\`\`bash ${host}`, solution, '```', ''].join('\n');
+}
+
+/** A one-step lab: the step is done once /root/mark exists (`touch /root/mark`). */
+export function markLab(id = 'mark'): string {
+  return inlineLab(inlineStep({ title: 'Leave a mark', check: '- kind: file-exists\n  path: /root/mark', solution: 'touch /root/mark' }), { id });
+}
+
 /** Parses an inline lab as `labs/inline/lab.md`. */
 export function parseInline(source: string, options: ParseOptions = {}): ParseResult & { source: string } {
   return { ...parseLab('labs/inline/lab.md', source, options), source };

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runVerify } from '../cli/verify-command.ts';
-import { inlineLab, labFolder } from '../labs/inline-lab.ts';
+import { inlineLab, inlineStep, labFolder } from '../labs/inline-lab.ts';
 
-const step = (title: string, check: string, solution: string) =>
-  [`## ${title}`, '', 'Do it.', '', '```check', check, '```', '', '### Solution', '', '```bash node1', solution, '```', ''].join('\n');
+const step = (title: string, check: string, solution: string) => inlineStep({ title, check, solution });
 
 // `drydock verify` through a real lab server, real terminals and real checks.
 test('verify passes a lab whose solutions do the steps, and fails labs that cannot be proven', { timeout: 300_000 }, async () => {

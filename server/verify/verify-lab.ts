@@ -1,7 +1,7 @@
 import type { StartedSessionBody } from '../../shared/api.ts';
 import { LIMITS, type StepStatus } from '../../shared/protocol.ts';
 import type { Lab, Step } from '../labs/lab.ts';
-import { NodeSessionClient } from '../ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
 
 export interface StepReport {
   title: string;
@@ -46,7 +46,7 @@ export async function verifyLab(baseUrl: string, lab: Lab, options: VerifyOption
 
   let body: StartedSessionBody;
   try {
-    body = await startSession(baseUrl, lab.id);
+    body = await startLabSession(baseUrl, lab.id);
   } catch (err) {
     return finish(`could not start a session: ${(err as Error).message}`);
   }
@@ -85,17 +85,6 @@ async function verifyStep(terminal: TerminalDriver, step: Step, options: VerifyO
   const after = await terminal.waitForPassed(step.index, options.stepTimeoutMs ?? 20_000);
   if (after.status === 'passed') return report(true, `before the solution: ${before.explanation ?? 'failing'}`);
   return report(false, [after.explanation ?? 'its checks did not pass', ...failures].join('; '));
-}
-
-async function startSession(baseUrl: string, labId: string): Promise<StartedSessionBody> {
-  const res = await fetch(`${baseUrl}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ labId }),
-  });
-  const json = (await res.json()) as StartedSessionBody & { error?: { message: string } };
-  if (!res.ok) throw new Error(json.error?.message ?? `HTTP ${res.status}`);
-  return json;
 }
 
 /** Types into a session's terminals and follows its step statuses, over the learner's socket. */

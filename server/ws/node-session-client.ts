@@ -1,5 +1,19 @@
 import { WebSocket } from 'ws';
+import type { StartedSessionBody } from '../../shared/api.ts';
+import { ChangeSignal } from '../support/change-signal.ts';
 import { FLOW, PROTOCOL, TOKEN_PROTOCOL_PREFIX, decodeOutputFrame, parseServerMessage, type ClientMessage, type ServerMessage } from '../../shared/protocol.ts';
+
+/** Starts a session of a lab over the HTTP API, as the browser does; the token is in the answer. */
+export async function startLabSession(baseUrl: string, labId: string): Promise<StartedSessionBody> {
+  const res = await fetch(`${baseUrl}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ labId }),
+  });
+  const json = (await res.json()) as StartedSessionBody & { error?: { message: string } };
+  if (!res.ok) throw new Error(json.error?.message ?? `HTTP ${res.status}`);
+  return json;
+}
 
 export interface NodeSessionClientOptions {
   /** Acknowledge output as it arrives, every FLOW.ackBytes, like a browser that parses instantly (default true). */
@@ -28,7 +42,7 @@ export class NodeSessionClient {
   private readonly output = new Map<number, Buffer[]>();
   private readonly hosts = new Map<number, string>();
   private readonly unacked = new Map<number, number>();
-  private waiters: (() => void)[] = [];
+  private readonly changes = new ChangeSignal();
   private closedWith: { code: number; reason: string } | undefined;
 
   private constructor(
@@ -38,7 +52,7 @@ export class NodeSessionClient {
     ws.on('message', (data, isBinary) => this.arrived(data as Buffer, isBinary));
     ws.on('close', (code, reason) => {
       this.closedWith = { code, reason: reason.toString() };
-      this.changed();
+      this.changes.changed();
     });
   }
 
@@ -77,19 +91,8 @@ export class NodeSessionClient {
   }
 
   /** Resolves once `ready()` holds, checking after every message. */
-  async waitFor(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; last output:\n${this.text().slice(-1000)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 250));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  waitFor(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    return this.changes.until(ready, what, timeoutMs, 250, () => `last output:\n${this.text().slice(-1000)}`);
   }
 
   close(): Promise<void> {
@@ -123,7 +126,7 @@ export class NodeSessionClient {
         this.output.delete(parsed.message.index);
       }
     }
-    this.changed();
+    this.changes.changed();
   }
 
   private ackIndex(hostIndex: number, bytes: number): void {
@@ -134,9 +137,4 @@ export class NodeSessionClient {
     this.send({ type: 'ack', host, bytes: unacked });
   }
 
-  private changed(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
 }
