@@ -35,6 +35,12 @@ async function shoot(labId: string, steps: number, file: string): Promise<void> 
       await doStep(page, i);
       await page.waitForTimeout(1200);
     }
+    // Registry notifications (the webhook lab) appear below the step: show them when there are some.
+    const events = page.locator('.registry-events:not([hidden])');
+    if ((await events.count()) > 0) {
+      await events.locator('details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      await events.scrollIntoViewIfNeeded();
+    }
     await page.screenshot({ path: new URL(file, DOCS).pathname });
     console.log(`docs/${file}`);
   } finally {

@@ -4,8 +4,6 @@ import type { Config } from '../server/config/config.ts';
 import { startTestServer, type TestServer } from '../server/http/test-server.ts';
 import { loadLabCatalog } from '../server/labs/load.ts';
 import { renderMarkdown } from '../server/labs/render.ts';
-import { createLogger } from '../server/logging/logger.ts';
-import { ChecksVerifier } from '../server/sessions/checks-verifier.ts';
 import type { SessionPolicy } from '../server/sessions/session-manager.ts';
 import { WEB_OUT, buildWeb } from '../web/build.ts';
 
@@ -17,7 +15,8 @@ export async function startE2eServer(options: { labsDir?: string; policy?: Parti
   if (errors.length > 0) throw new Error(`fixture labs have problems: ${JSON.stringify(errors)}`);
   return startTestServer({
     labs,
-    verifier: new ChecksVerifier(createLogger('silent')),
+    // The server's own checks, wired to its webhook receiver like `npm start`'s.
+    verifier: 'checks',
     render: renderMarkdown,
     webRoot: WEB_OUT,
     policy: options.policy,
