@@ -79,7 +79,7 @@ function memAvailableMiB(): Promise<number> {
 }
 
 async function idle(count: number): Promise<void> {
-  const sandbox = await startTestSandbox(testConfig({ poolSize: 0, hostMemoryMib: 256 }));
+  const sandbox = await startTestSandbox(testConfig({ poolSize: 0, hostMemoryMib: 256, hostDiskMib: 128 }));
   const before = await memAvailableMiB();
   const sessions: SandboxSession[] = [];
   const started = performance.now();

@@ -14,7 +14,13 @@ export const configSchema = z.object({
   /** Labels every resource with this owner, so two Drydock servers can share one engine. */
   owner: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('drydock'),
   /** Memory limit of each lab host in MiB, its engine and everything a learner runs in it included. */
-  hostMemoryMib: mebibytes.default(1024),
+  hostMemoryMib: mebibytes.default(2048),
+  /**
+   * Disk of each lab host in MiB: everything written in it, the engine's images included. It is
+   * memory-backed (the machine's disk has no per-container quota) and counts against the host's
+   * memory, so it must be smaller than DRYDOCK_HOST_MEMORY_MIB.
+   */
+  hostDiskMib: mebibytes.default(1024),
   /** CPU limit of each lab host, in cores (0.5 is half a core). */
   hostCpus: z.coerce.number().positive().max(64).default(1),
   /** Process limit of each lab host: a fork bomb stops here. */
@@ -55,6 +61,22 @@ export const configSchema = z.object({
     .default([]),
   /** Behind a reverse proxy: take the learner's address from X-Forwarded-For (for the per-client limit). */
   trustProxy: z.union([z.boolean(), z.stringbool()]).default(false),
+  /**
+   * Time a client has to send a request's headers, a WebSocket handshake included; one that
+   * trickles them in (slowloris) is answered 408 and cut off.
+   */
+  headersTimeoutSeconds: seconds.default(20),
+  /**
+   * Time a client has to send a whole request, body included (at least the headers timeout).
+   * Raise it if learners upload large files through the port proxy on slow links.
+   */
+  requestTimeoutSeconds: seconds.default(300),
+  /**
+   * Session sockets are pinged this often; one that misses a ping (a laptop gone to sleep, a
+   * dropped network) is closed, so its session's idle time starts. Lower it behind a proxy that
+   * drops quiet connections sooner.
+   */
+  socketHeartbeatSeconds: seconds.default(30),
   /** Time a new session gets; the learner sees it count down. */
   sessionSeconds: seconds.default(60 * 60),
   /** Time one click on Extend adds. */
@@ -75,6 +97,9 @@ export const configSchema = z.object({
   shutdownHosts: z.enum(['remove', 'keep']).default('remove'),
   /** Recent output each terminal keeps, shown again when the browser re-attaches. */
   terminalReplayKib: z.coerce.number().int().min(4).max(1024).default(64),
+}).refine((c) => c.hostDiskMib < c.hostMemoryMib, {
+  path: ['hostDiskMib'],
+  message: "must be smaller than DRYDOCK_HOST_MEMORY_MIB: a host's disk lives in its memory, and a full disk must leave room to run",
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -53,9 +53,9 @@ export class DockerLabHost implements LabHost {
     if (result.exitCode !== 0) throw new DrydockError('DD_HOST_NOT_READY', `could not set up lab host ${this.name}: ${result.stderr}`);
   }
 
-  /** Removes the container and its engine's volume. */
+  /** Removes the container, and with it the host's disk (a tmpfs). */
   async remove(): Promise<void> {
-    await this.container.remove({ force: true, v: true }).catch((err: { statusCode?: number }) => {
+    await this.container.remove({ force: true }).catch((err: { statusCode?: number }) => {
       if (err.statusCode !== 404) throw err;
     });
   }

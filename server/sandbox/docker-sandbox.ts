@@ -49,7 +49,7 @@ export class DockerSandbox implements Sandbox {
     await ensureMirror(docker, { upstream: config.mirrorUpstream }, (line) => log.info(line));
     await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort]);
     const swept = await sweepOwner(docker, config.owner);
-    if (swept.containers + swept.networks + swept.volumes > 0) log.info({ swept }, 'removed what an earlier run left behind');
+    if (swept.containers + swept.networks > 0) log.info({ swept }, 'removed what an earlier run left behind');
     const kernel = await detectKernelFeatures();
     log.info({ kernel }, 'kernel features');
     const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);

@@ -14,6 +14,9 @@ export interface HostPlacement {
  * using its mirror; inside an internal network that lookup would hang for ten seconds, so they
  * resolve to an address that refuses at once.
  */
+/** Where drydock-init (images/labhost) expects the size-capped disk it moves the host's root onto. */
+const HOST_DISK_MOUNT = '/.drydock-disk';
+
 const REGISTRY_NAMES_REFUSED = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'auth.docker.io'];
 
 /**
@@ -39,7 +42,7 @@ const CAPABILITIES_DROPPED = [
 
 /**
  * How a lab host runs: a nested engine without --privileged (this kernel refuses it), in its own
- * cgroup namespace so it can manage only its own subtree, with memory, CPU and process limits.
+ * cgroup namespace so it can manage only its own subtree, with memory, CPU, process and disk limits.
  * See docs/security.md for what each capability choice allows.
  */
 export function hostCreateOptions(config: Config, placement: HostPlacement): Docker.ContainerCreateOptions {
@@ -49,9 +52,12 @@ export function hostCreateOptions(config: Config, placement: HostPlacement): Doc
     CapDrop: CAPABILITIES_DROPPED,
     SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
     CgroupnsMode: 'private',
-    Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },
-    // No Source: an anonymous volume, removed with the container, labelled for the sweep.
-    Mounts: [{ Type: 'volume', Target: '/var/lib/docker', VolumeOptions: { Labels: placement.labels } } as Docker.MountSettings],
+    Tmpfs: {
+      '/run': 'rw,nosuid,nodev,mode=755',
+      // The host's whole writable disk: drydock-init moves its root and the engine's storage here.
+      // exec, suid and dev because nested containers run programs from it.
+      [HOST_DISK_MOUNT]: `rw,exec,suid,dev,size=${config.hostDiskMib}m,mode=755`,
+    },
     Memory: config.hostMemoryMib * 1024 * 1024,
     MemorySwap: config.hostMemoryMib * 1024 * 1024,
     NanoCpus: Math.round(config.hostCpus * 1e9),

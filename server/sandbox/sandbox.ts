@@ -55,7 +55,7 @@ export interface SandboxSession {
   readonly gateway: string;
   /** The host with this lab name; throws DD_HOST_UNKNOWN for any other. */
   host(name: string): LabHost;
-  /** Removes the hosts, their volumes and the session network. Safe to call twice. */
+  /** Removes the hosts (their disks with them) and the session network. Safe to call twice. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
