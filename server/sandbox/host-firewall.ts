@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { LABHOST_IMAGE } from './images/catalog.ts';
 
-const CHAIN = 'DRYDOCK-INPUT';
+/** Named for its version: a server of an earlier version left a chain that let hosts reach open ports at any address. */
+const CHAIN = 'DRYDOCK-HOSTS';
 
 /**
  * Keeps lab hosts away from the machine they run on. A session network is internal (no route
@@ -10,7 +11,8 @@ const CHAIN = 'DRYDOCK-INPUT';
  * Drydock server, the engine's other services and anything listening on 0.0.0.0 would answer.
  * Packets from the session address range to the machine are refused, except replies to
  * connections the platform opened (its engine-API reads, checks and port proxy) and the ports
- * the platform serves to hosts on purpose (the webhook receiver).
+ * the platform serves to hosts on purpose (the webhook receiver), and those only at gateway
+ * addresses (inside the session range), not at the machine's other addresses.
  *
  * The rules go in through the engine, in a short-lived container on the host's network with
  * NET_ADMIN, so this works wherever the server itself runs (on the machine or in a container).
@@ -31,7 +33,10 @@ export async function ensureHostFirewall(docker: Docker, subnetPool: string, ope
   const script = [
     'set -e',
     `iptables -w -S ${CHAIN} >/dev/null 2>&1 || printf "%s" "$2" | iptables-restore -w --noflush`,
-    ...openPorts.map((port) => `iptables -w -C ${CHAIN} -p tcp --dport ${port} -j RETURN 2>/dev/null || iptables -w -I ${CHAIN} 2 -p tcp --dport ${port} -j RETURN`),
+    ...openPorts.map((port) => {
+      const rule = `${CHAIN} -d "$1" -p tcp --dport ${port} -j RETURN`;
+      return `iptables -w -C ${rule} 2>/dev/null || iptables -w -I ${rule.replace(CHAIN, `${CHAIN} 2`)}`;
+    }),
     `iptables -w -C INPUT -s "$1" -j ${CHAIN} 2>/dev/null || iptables -w -I INPUT -s "$1" -j ${CHAIN}`,
   ].join('\n');
   const container = await docker.createContainer({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gatewayOf, SubnetAllocator } from './subnets.ts';
+import { gatewayOf, inRange, SubnetAllocator } from './subnets.ts';
 
 test('cuts a range into consecutive subnets and reuses released ones', () => {
   const subnets = new SubnetAllocator('10.213.0.0/16', 27);
@@ -33,4 +33,12 @@ test('skips subnets already held on the engine, and ignores ones outside its ran
 
 test('the gateway is the first address of a subnet', () => {
   assert.equal(gatewayOf('10.213.0.32/27'), '10.213.0.33');
+});
+
+test('tells whether an address lies in a range', () => {
+  assert.equal(inRange('10.213.4.1', '10.213.0.0/16'), true);
+  assert.equal(inRange('10.214.0.1', '10.213.0.0/16'), false);
+  assert.equal(inRange('172.17.0.1', '10.213.0.0/16'), false);
+  assert.equal(inRange('10.213.0.33', '10.213.0.32/27'), true);
+  assert.equal(inRange('10.213.0.64', '10.213.0.32/27'), false);
 });

@@ -57,6 +57,12 @@ export function gatewayOf(subnet: string): string {
   return toAddress(toNumber(subnet.split('/')[0] ?? '') + 1);
 }
 
+/** Whether an IPv4 address lies in a range such as 10.213.0.0/16. */
+export function inRange(address: string, range: string): boolean {
+  const [base, bits] = range.split('/') as [string, string];
+  return ((toNumber(address) & mask(Number(bits))) >>> 0) === ((toNumber(base) & mask(Number(bits))) >>> 0);
+}
+
 function toNumber(address: string): number {
   const parts = address.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
