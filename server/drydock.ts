@@ -97,6 +97,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
         webRoot: options.webRoot,
         allowedOrigins: config.allowedOrigins,
         metrics,
+        unready: () => sandbox.engineProblem(),
       },
       { port: config.port, address: config.listenAddress },
     );

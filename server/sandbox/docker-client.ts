@@ -23,3 +23,17 @@ export async function assertEngineAnswers(docker: Docker, dockerHost: string): P
     );
   }
 }
+
+/** Socket errors that mean the engine itself is gone (stopped, restarting), not that a request was wrong. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+export function isEngineUnreachable(err: unknown): boolean {
+  return UNREACHABLE.has((err as { code?: string } | undefined)?.code ?? '');
+}
+
+/** Whether the engine answers a ping within a couple of seconds; what is wrong if it does not. */
+export async function engineProblem(docker: Docker, dockerHost: string): Promise<string | undefined> {
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 2_000, 'timeout').unref());
+  const answer = await Promise.race([docker.ping().then(() => 'ok' as const, () => 'down' as const), timeout]);
+  return answer === 'ok' ? undefined : `the Docker engine at ${dockerHost} does not answer`;
+}

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
-import { assertEngineAnswers, connectDocker } from './docker-client.ts';
+import { assertEngineAnswers, connectDocker, engineProblem, isEngineUnreachable } from './docker-client.ts';
 import { DockerLabHost } from './docker-lab-host.ts';
 import { ensureHostFirewall } from './host-firewall.ts';
+import { watchHosts, whyStopped } from './host-watch.ts';
 import { hostCreateOptions } from './host-spec.ts';
 import { LABHOST_IMAGE } from './images/catalog.ts';
 import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
@@ -23,6 +24,7 @@ export class DockerSandbox implements Sandbox {
   private readonly sessions = new Set<DockerSandboxSession>();
   private readonly pool: WarmPool<PoolSlot>;
   private closed = false;
+  private watch: { stop(): void } | undefined;
 
   private constructor(
     private readonly docker: Docker,
@@ -57,6 +59,7 @@ export class DockerSandbox implements Sandbox {
       for (const ipam of network.IPAM?.Config ?? []) if (ipam.Subnet) subnets.markUsed(ipam.Subnet);
     }
     const sandbox = new DockerSandbox(docker, config, log, kernel, subnets);
+    sandbox.watch = watchHosts(docker, config.owner, { died: (id, why) => sandbox.hostDied(id, why), reconnected: () => void sandbox.recheckHosts() }, log);
     sandbox.pool.refill();
     return sandbox;
   }
@@ -69,7 +72,24 @@ export class DockerSandbox implements Sandbox {
     return this.pool.filled();
   }
 
+  engineProblem(): Promise<string | undefined> {
+    return engineProblem(this.docker, this.config.dockerHost);
+  }
+
   async createSession(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }> {
+    try {
+      return await this.createSessionOnEngine(request);
+    } catch (err) {
+      if (!isEngineUnreachable(err)) throw err;
+      throw new DrydockError(
+        'DD_ENGINE_UNREACHABLE',
+        'lab hosts cannot start right now: the Docker engine does not answer (it may be restarting). Try again in a minute; if it persists, tell whoever runs Drydock.',
+        { cause: err },
+      );
+    }
+  }
+
+  private async createSessionOnEngine(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }> {
     if (this.closed) throw new DrydockError('DD_SANDBOX_CAPACITY', 'the sandbox is shutting down');
     const names = validateHostNames(request.hostNames);
     const started = performance.now();
@@ -109,9 +129,27 @@ export class DockerSandbox implements Sandbox {
 
   async close(options: { keepHosts?: boolean } = {}): Promise<void> {
     this.closed = true;
+    this.watch?.stop();
     if (options.keepHosts) return; // the next start's sweep removes them
     await this.pool.close();
     await Promise.all([...this.sessions].map((s) => s.dispose()));
+  }
+
+  private hostDied(containerId: string, why: string): void {
+    this.pool.discard((slot) => slot.host.containerId === containerId);
+    for (const session of this.sessions) session.hostDied(containerId, why);
+  }
+
+  /** After the engine was out of reach: every host that is no longer running has died meanwhile. */
+  private async recheckHosts(): Promise<void> {
+    const hosts = [...this.pool.waiting().map((slot) => slot.host), ...[...this.sessions].flatMap((s) => s.hosts)];
+    await Promise.all(
+      hosts.map(async (host) => {
+        const info = await this.docker.getContainer(host.containerId).inspect().catch(() => undefined);
+        if (!info) this.hostDied(host.containerId, whyStopped(undefined, false));
+        else if (!info.State.Running) this.hostDied(host.containerId, whyStopped(info.State.ExitCode, info.State.OOMKilled));
+      }),
+    );
   }
 
   private resourceName(id: string): string {
@@ -190,6 +228,8 @@ class DockerSandboxSession implements SandboxSession {
   private readonly byName = new Map<string, DockerLabHost>();
   private members: DockerLabHost[] = [];
   private disposing: Promise<void> | undefined;
+  private readonly stoppedHosts = new Map<string, string>();
+  private readonly stoppedListeners: ((hostName: string, why: string) => void)[] = [];
 
   constructor(
     readonly id: string,
@@ -232,6 +272,22 @@ class DockerSandboxSession implements SandboxSession {
     addresses.push(`${this.network.gateway} ${HOOKS_HOST_NAME}`);
     const hooksUrl = `http://${HOOKS_HOST_NAME}:${this.hooksPort}/events`;
     await Promise.all(this.members.map((h) => h.introduce(addresses, hooksUrl)));
+  }
+
+  get stopped(): ReadonlyMap<string, string> {
+    return this.stoppedHosts;
+  }
+
+  onHostStopped(listener: (hostName: string, why: string) => void): void {
+    this.stoppedListeners.push(listener);
+  }
+
+  /** The engine reports a container gone; ours unless we are removing it ourselves. */
+  hostDied(containerId: string, why: string): void {
+    const host = this.members.find((h) => h.containerId === containerId);
+    if (!host || this.disposing || this.stoppedHosts.has(host.name)) return;
+    this.stoppedHosts.set(host.name, why);
+    for (const listener of this.stoppedListeners) listener(host.name, why);
   }
 
   host(name: string): LabHost {

@@ -53,6 +53,10 @@ export interface SandboxSession {
   readonly hosts: readonly LabHost[];
   /** The machine's address on the session network: where this session's hosts reach the platform. */
   readonly gateway: string;
+  /** Hosts that stopped on their own (killed, out of memory, an engine restart), by name, with why. */
+  readonly stopped: ReadonlyMap<string, string>;
+  /** Called once for each host that stops on its own; a session's fresh hosts come with a reset. */
+  onHostStopped(listener: (hostName: string, why: string) => void): void;
   /** The host with this lab name; throws DD_HOST_UNKNOWN for any other. */
   host(name: string): LabHost;
   /** Removes the hosts (their disks with them) and the session network. Safe to call twice. */
@@ -75,6 +79,8 @@ export interface SandboxTimings {
 export interface Sandbox {
   readonly kernel: KernelFeatures;
   createSession(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }>;
+  /** What keeps lab hosts from starting right now (the engine not answering), if anything. */
+  engineProblem(): Promise<string | undefined>;
   /** Ready hosts waiting in the warm pool right now. */
   poolSize(): number;
   /** Waits until the warm pool is full (tests and benchmarks use it to measure from a known state). */

@@ -64,3 +64,27 @@ test('a failing factory reports the error and does not spin', async () => {
   assert.equal(errors.length, 1);
   await pool.close();
 });
+
+test('close waits for items still being made and destroys them too', async () => {
+  const destroyed: number[] = [];
+  let finish: (n: number) => void = () => {};
+  const pool = new WarmPool<number>(1, () => new Promise<number>((resolve) => (finish = resolve)), async (n) => void destroyed.push(n), (err) => assert.fail(String(err)));
+  pool.refill();
+  let closed = false;
+  const closing = pool.close().then(() => (closed = true));
+  await tick();
+  assert.equal(closed, false, 'close waits while an item is being made');
+  finish(7);
+  await closing;
+  assert.deepEqual(destroyed, [7]);
+});
+
+test('discard drops the waiting items that went bad and makes new ones', async () => {
+  const { pool, destroyed } = counterPool(2);
+  await pool.filled();
+  pool.discard((n) => n === 0);
+  assert.deepEqual(destroyed, [0]);
+  await pool.filled();
+  assert.deepEqual([...pool.waiting()].sort(), [1, 2]);
+  await pool.close();
+});

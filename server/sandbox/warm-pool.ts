@@ -5,6 +5,7 @@
 export class WarmPool<T> {
   private readonly ready: T[] = [];
   private creating = 0;
+  private readonly making = new Set<Promise<void>>();
   private closed = false;
   private waiters: (() => void)[] = [];
 
@@ -27,14 +28,30 @@ export class WarmPool<T> {
     return item;
   }
 
+  /** Drops waiting items that went bad (a host that died), destroys them and makes new ones. */
+  discard(bad: (item: T) => boolean): void {
+    for (let i = this.ready.length - 1; i >= 0; i--) {
+      const item = this.ready[i]!;
+      if (!bad(item)) continue;
+      this.ready.splice(i, 1);
+      void this.destroy(item).catch(this.onError);
+    }
+    this.refill();
+  }
+
+  /** Items waiting now (to look each one over). */
+  waiting(): readonly T[] {
+    return [...this.ready];
+  }
+
   /** Starts making items until the pool is full; returns at once. */
   refill(): void {
     while (!this.closed && this.ready.length + this.creating < this.size && this.creating < this.concurrency) {
       this.creating++;
-      this.create().then(
-        (item) => {
+      const making: Promise<void> = this.create().then(
+        async (item) => {
           this.creating--;
-          if (this.closed) void this.destroy(item).catch(this.onError);
+          if (this.closed) await this.destroy(item).catch(this.onError);
           else this.ready.push(item);
           this.refill();
           this.notify();
@@ -47,6 +64,8 @@ export class WarmPool<T> {
           this.notify();
         },
       );
+      this.making.add(making);
+      void making.finally(() => this.making.delete(making));
     }
   }
 
@@ -58,12 +77,15 @@ export class WarmPool<T> {
     }
   }
 
-  /** Stops refilling and destroys every waiting item; items still being made are destroyed when done. */
+  /**
+   * Stops refilling and destroys every waiting item; items still being made are destroyed when
+   * done, before this resolves (a server that exits right after must not leave one behind).
+   */
   async close(): Promise<void> {
     this.closed = true;
     const items = this.ready.splice(0);
     this.notify();
-    await Promise.all(items.map((item) => this.destroy(item).catch(this.onError)));
+    await Promise.all([...items.map((item) => this.destroy(item).catch(this.onError)), ...this.making]);
   }
 
   private notify(): void {

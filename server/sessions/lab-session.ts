@@ -61,6 +61,7 @@ export class LabSession {
     private readonly onEnded: (session: LabSession) => void,
   ) {
     this.checks = deps.verifier?.forHosts(currentLab, hosts);
+    this.watchHosts(hosts);
     this.lastCheckAt = deps.now();
     this.progress = new StepProgress(
       currentLab.steps.length,
@@ -156,7 +157,12 @@ export class LabSession {
       labId: this.lab.id,
       state: this.state,
       ...(this.endReason ? { endReason: this.endReason } : {}),
-      hosts: this.hosts.hosts.map((h) => ({ name: h.name, state: gone ? 'gone' : this.state === 'resetting' ? 'starting' : 'ready' })),
+      hosts: this.hosts.hosts.map((h) => {
+        if (gone) return { name: h.name, state: 'gone' };
+        if (this.state === 'resetting') return { name: h.name, state: 'starting' };
+        const problem = this.hosts.stopped.get(h.name);
+        return problem ? { name: h.name, state: 'stopped', problem } : { name: h.name, state: 'ready' };
+      }),
       expiresAt: this.lifetime.expiresAt,
       maxExpiresAt: this.lifetime.maxExpiresAt,
       serverNow: this.deps.now(),
@@ -247,6 +253,7 @@ export class LabSession {
         return;
       }
       this.hosts = fresh.hosts;
+      this.watchHosts(fresh.hosts);
       this.terminals = fresh.terminals;
       this.checks = this.deps.verifier?.forHosts(this.lab, fresh.hosts);
     } catch (err) {
@@ -281,6 +288,20 @@ export class LabSession {
       }
     })();
     return this.ending;
+  }
+
+  /** A host that dies on its own takes its work with it: say so, and that a reset brings fresh hosts. */
+  private watchHosts(hosts: SandboxSession): void {
+    hosts.onHostStopped((name, why) => {
+      if (hosts !== this.hosts || this.state !== 'ready') return;
+      this.deps.log.warn({ session: this.id, host: name, why }, 'lab host stopped');
+      this.broadcastView();
+      this.client?.message({
+        type: 'error',
+        code: 'DD_HOST_STOPPED',
+        message: `Lab host ${name} stopped: ${why}. What was in it is lost; reset the lab to continue with fresh hosts.`,
+      });
+    });
   }
 
   private clearFollowUps(): void {

@@ -16,6 +16,7 @@ export class HostTerminal {
   private readonly fitAddon = new FitAddon();
   private parsedSinceAck = 0;
   private exited = false;
+  private stopped = false;
   private resizeTimer: number | undefined;
   renderer: Renderer = 'dom';
 
@@ -51,6 +52,7 @@ export class HostTerminal {
     this.term.reset();
     this.parsedSinceAck = 0;
     this.exited = false;
+    this.stopped = false;
     this.send({ type: 'resize', host: this.host, cols: this.term.cols, rows: this.term.rows });
   }
 
@@ -58,7 +60,16 @@ export class HostTerminal {
     this.term.write(data, () => this.parsed(data.length));
   }
 
+  /** The whole host is gone: no new shell can open until the lab is reset. */
+  hostStopped(why: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.exited = true;
+    this.term.write(`\r\n\x1b[31m[lab host ${this.host} stopped: ${why}. Reset the lab to continue with fresh hosts.]\x1b[0m\r\n`);
+  }
+
   shellExited(): void {
+    if (this.stopped) return;
     this.exited = true;
     this.term.write('\r\n\x1b[2m[the shell has ended; press Enter to open a new one]\x1b[0m\r\n');
   }
@@ -89,7 +100,7 @@ export class HostTerminal {
 
   private typed(data: string): void {
     if (this.exited) {
-      if (data.includes('\r')) this.send({ type: 'restart', host: this.host });
+      if (data.includes('\r') && !this.stopped) this.send({ type: 'restart', host: this.host });
       return;
     }
     // A paste can be long; the protocol takes it in pieces.

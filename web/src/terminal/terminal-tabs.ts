@@ -78,6 +78,18 @@ export class TerminalTabs {
     this.terminal(host)?.shellExited();
   }
 
+  /** The session's view of its hosts: a host that stopped is marked on its tab and in its terminal. */
+  hostStates(hosts: readonly { name: string; state: string; problem?: string }[]): void {
+    for (const host of hosts) {
+      const index = this.terminals.findIndex((t) => t.host === host.name);
+      if (index < 0) continue;
+      const stopped = host.state === 'stopped';
+      this.tabs[index]!.classList.toggle('is-stopped', stopped);
+      this.tabs[index]!.title = stopped ? `${host.name} stopped: ${host.problem ?? ''}` : '';
+      if (stopped) this.terminals[index]!.hostStopped(host.problem ?? 'it stopped');
+    }
+  }
+
   setTheme(theme: 'light' | 'dark'): void {
     for (const t of this.terminals) t.setTheme(theme);
   }

@@ -85,6 +85,7 @@ export class LabWorkspace {
     switch (message.type) {
       case 'session':
         this.timer.update(message.session);
+        this.terminals.hostStates(message.session.hosts);
         this.showOverlay(message.session.state === 'resetting' ? 'Replacing your hosts with fresh ones…' : undefined);
         break;
       case 'steps':

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StartedSessionBody } from '../shared/api.ts';
+import { startTestServer, type TestServer } from './http/test-server.ts';
+import { connectDocker } from './sandbox/docker-client.ts';
+import { testLab } from './sessions/test-lab.ts';
+import { ownedResources, testConfig } from './test-support/sandbox.ts';
+import { NodeSessionClient, startLabSession } from './ws/node-session-client.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// Faults from outside a session: its host killed, the server killed, the engine restarting.
+describe('faults', { timeout: 300_000 }, () => {
+  describe('a whole lab host killed', () => {
+    const lab = testLab({ id: 'fault-lab', hosts: ['node1', 'node2'] });
+    let app: TestServer;
+    before(async () => {
+      app = await startTestServer({ labs: [lab] });
+    });
+    after(async () => app?.close());
+
+    test('the session says which host and why, the other keeps working, and a reset brings fresh hosts', async () => {
+      const { session, token } = await startLabSession(app.url, lab.id);
+      const client = await NodeSessionClient.connect(app.url, session.id, token);
+      await client.waitFor(() => client.of('attached').length === 2, 'both terminals');
+      const node2 = app.sessions.authorize(session.id, token).sandboxSession.host('node2');
+
+      await connectDocker(app.config.dockerHost).getContainer(node2.containerId).kill({ signal: 'SIGKILL' });
+      await client.waitFor(() => client.of('session').some((m) => m.session.hosts[1]?.state === 'stopped'), 'node2 shown stopped');
+      assert.deepEqual(client.of('session').at(-1)?.session.hosts, [
+        { name: 'node1', state: 'ready' },
+        { name: 'node2', state: 'stopped', problem: 'it was killed' },
+      ]);
+      const error = client.of('error').find((e) => e.code === 'DD_HOST_STOPPED');
+      assert.match(error?.message ?? '', /^Lab host node2 stopped: it was killed\. .*reset the lab/);
+      client.input('node1', 'echo node1-$((6*7))\r');
+      await client.waitFor(() => client.text(0).includes('node1-42'), 'node1 still answers');
+
+      const reset = await fetch(`${app.url}/api/sessions/${session.id}/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(reset.status, 200);
+      await client.waitFor(() => client.of('session').at(-1)?.session.hosts.every((h) => h.state === 'ready') === true, 'fresh hosts');
+      await client.waitFor(() => client.of('attached').length === 4, 'the terminals re-attached');
+      client.input('node2', 'hostname\r');
+      await client.waitFor(() => /^node2\r$/m.test(client.text(1)), 'the fresh node2 answers');
+      await client.close();
+    });
+  });
+
+  test('the server killed mid-session: its next start sweeps every orphan, and a clean stop leaves nothing', async () => {
+    const config = testConfig();
+    const port = 18_300 + randomInt(200);
+    const env = {
+      ...process.env,
+      DRYDOCK_OWNER: config.owner,
+      DRYDOCK_PORT: String(port),
+      DRYDOCK_HOOKS_PORT: String(config.hooksPort),
+      DRYDOCK_POOL_SIZE: '1',
+      DRYDOCK_LABS_DIR: fileURLToPath(new URL('../e2e/fixtures/labs/', import.meta.url)),
+      DRYDOCK_LOG_LEVEL: 'warn',
+    };
+    const url = `http://127.0.0.1:${port}`;
+    const first = await startServerProcess(env, url);
+    let second: ChildProcess | undefined;
+    try {
+      const started: StartedSessionBody = await startLabSession(url, 'two-hosts');
+      assert.equal(started.session.hosts.length, 2);
+      const orphans = await ownedResources(config);
+      assert.ok(orphans.filter((r) => r.startsWith('container')).length >= 2, `hosts running: ${orphans.join(', ')}`);
+
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      assert.deepEqual(await ownedResources(config), orphans, 'a killed server cleans nothing up');
+
+      second = await startServerProcess(env, url);
+      const after = await ownedResources(config);
+      assert.deepEqual(
+        after.filter((r) => orphans.includes(r)),
+        [],
+        'the start-up sweep removed every host and network of the killed run',
+      );
+      const gone = await fetch(`${url}/api/sessions/${started.session.id}`, { headers: { authorization: `Bearer ${started.token}` } });
+      assert.equal(gone.status, 404, 'the old session is not pretended to exist');
+
+      second.kill('SIGTERM');
+      await once(second, 'exit');
+      assert.deepEqual(await ownedResources(config), [], 'a clean stop removes its pool too');
+    } finally {
+      first.kill('SIGKILL');
+      second?.kill('SIGKILL');
+    }
+  });
+
+  describe('the engine restarting', () => {
+    const lab = testLab({ id: 'engine-restart-lab', hosts: ['node1'] });
+    let app: TestServer;
+    // Restarting the engine stops every container on it: only where this run owns the engine (CI).
+    const skip = process.env.CI !== 'true' && process.env.DRYDOCK_TEST_ENGINE_RESTART !== '1'
+      ? 'restarts the machine’s Docker engine: runs in CI, or with DRYDOCK_TEST_ENGINE_RESTART=1'
+      : false;
+    before(async () => {
+      if (!skip) app = await startTestServer({ labs: [lab], config: { poolSize: 1 } });
+    });
+    after(async () => app?.close());
+
+    test('while it is down: not ready, and a new session gets a clear 503; after: sessions show their lost hosts and reset', { skip }, async () => {
+      const { session, token } = await startLabSession(app.url, lab.id);
+      const client = await NodeSessionClient.connect(app.url, session.id, token);
+      await client.waitFor(() => client.of('attached').length === 1, 'the terminal');
+
+      const dockerd = (await run('pidof', ['dockerd'])).stdout.trim().split(/\s+/)[0]!;
+      await run('kill', ['-TERM', dockerd]);
+      await waitUntil(async () => !(await run('kill', ['-0', dockerd]).then(() => true, () => false)), 'dockerd to exit', 60_000);
+
+      const readyz = await fetch(`${app.url}/readyz`);
+      assert.equal(readyz.status, 503);
+      assert.match(((await readyz.json()) as { problem: string }).problem, /Docker engine .* does not answer/);
+      const refused = await fetch(`${app.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labId: lab.id }) });
+      assert.equal(refused.status, 503);
+      assert.match(((await refused.json()) as { error: { message: string } }).error.message, /the Docker engine does not answer/);
+
+      await run('bash', ['scripts/engine.sh'], { cwd: ROOT });
+      await client.waitFor(() => client.of('session').at(-1)?.session.hosts[0]?.state === 'stopped', 'the lost host shown', 30_000);
+      assert.equal((await fetch(`${app.url}/readyz`)).status, 200);
+
+      const reset = await fetch(`${app.url}/api/sessions/${session.id}/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(reset.status, 200, await reset.text());
+      await client.waitFor(() => client.of('attached').length === 2, 'a fresh terminal');
+      client.input('node1', 'docker pull -q hello-world >/dev/null && echo pulled-after-restart\r');
+      await client.waitFor(() => client.text(0).includes('pulled-after-restart'), 'the mirror works again', 30_000);
+      const again = await startLabSession(app.url, lab.id);
+      assert.equal(again.session.state, 'ready', 'new sessions start again');
+      await client.close();
+    });
+  });
+});
+
+/** Runs `npm start`'s server (without the web build) as its own process; resolves once it is ready. */
+async function startServerProcess(env: NodeJS.ProcessEnv, url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b));
+  try {
+    await waitUntil(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 'the server to be ready', 60_000, () => child.exitCode !== null);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n--- server stderr\n${stderr.slice(-2000)}`);
+  }
+  return child;
+}
+
+async function waitUntil(ready: () => Promise<boolean>, what: string, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (failed()) throw new Error(`gave up waiting for ${what}: the process ended`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
