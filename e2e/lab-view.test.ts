@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../server/http/test-server.ts';
+import { connectDocker } from '../server/sandbox/docker-client.ts';
+import { LABEL, ownerFilter } from '../server/sandbox/labels.ts';
 import { ownedResources } from '../server/test-support/sandbox.ts';
 import { launchChromium } from './chromium.ts';
 import { startE2eServer } from './lab-server.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url);
-const DOCS = new URL('../docs/', import.meta.url);
 
 /** What a terminal shows, read from the DOM renderer's rows. */
 function terminalText(page: Page, host: string): Promise<string> {
@@ -110,10 +111,22 @@ describe('the lab view in a browser', { timeout: 240_000 }, () => {
     await page.waitForTimeout(4_000);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('lab-view.png', ARTIFACTS).pathname });
-    await copyFile(new URL('lab-view.png', ARTIFACTS), new URL('lab-view.png', DOCS));
     await page.locator('.app-header .btn-icon').click();
     await page.waitForTimeout(300);
     await page.screenshot({ path: new URL('lab-view-dark.png', ARTIFACTS).pathname });
+  });
+
+  test('a lab host that stops is marked on its tab and in its terminal, with why', async () => {
+    const [node2] = await connectDocker(app.config.dockerHost).listContainers({
+      filters: { label: [...ownerFilter(app.config.owner, 'host').label, `${LABEL.host}=node2`] },
+    });
+    assert.ok(node2, 'node2 runs');
+    await connectDocker(app.config.dockerHost).getContainer(node2.Id).kill();
+    await page.locator('.tab.is-stopped[data-host="node2"]').waitFor({ timeout: 15_000 });
+    await page.locator('.toast', { hasText: 'Lab host node2 stopped: it was killed.' }).waitFor();
+    await page.locator('.tab[data-host="node2"]').click();
+    await waitForTerminal(page, 'node2', /\[lab host node2 stopped: it was killed\. Reset the lab/);
+    await page.screenshot({ path: new URL('host-stopped.png', ARTIFACTS).pathname });
   });
 
   test('reset gives fresh hosts and clears the progress', async () => {
