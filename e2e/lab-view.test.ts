@@ -127,6 +127,7 @@ describe('the lab view in a browser', { timeout: 240_000 }, () => {
     await page.locator('.tab[data-host="node2"]').click();
     await waitForTerminal(page, 'node2', /\[lab host node2 stopped: it was killed\. Reset the lab/);
     await page.screenshot({ path: new URL('host-stopped.png', ARTIFACTS).pathname });
+    await page.locator('.tab[data-host="node1"]').click();
   });
 
   test('reset gives fresh hosts and clears the progress', async () => {
