@@ -109,6 +109,10 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
   test('limits from the config are in force inside the host', async () => {
     const limits = await sh(session.host('node1'), 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max');
     assert.deepEqual(limits.trim().split('\n'), [String(768 * 1024 * 1024), '1500']);
+    // One disk of the configured size holds the host's files and its engine's storage, and the
+    // engine runs overlay2 on it (on a stacked overlay it would fall back to the slow, bulky vfs).
+    const disk = await sh(session.host('node1'), "df -m --output=size / /var/lib/docker | tail -2; stat -f -c %T /var/lib/docker; docker info --format '{{.Driver}}'");
+    assert.deepEqual(disk.trim().split('\n').map((l) => l.trim()), ['512', '512', 'tmpfs', 'overlay2']);
   });
 
   test("a host cannot reach another session's hosts", async () => {
