@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StartedSessionBody } from '../shared/api.ts';
 import { startTestServer, type TestServer } from './http/test-server.ts';
 import { connectDocker } from './sandbox/docker-client.ts';
+import { markLab, parseInline } from './labs/inline-lab.ts';
 import { testLab } from './sessions/test-lab.ts';
 import { ownedResources, testConfig } from './test-support/sandbox.ts';
 import { NodeSessionClient, startLabSession } from './ws/node-session-client.ts';
@@ -49,6 +50,40 @@ describe('faults', { timeout: 300_000 }, () => {
       await client.waitFor(() => client.of('attached').length === 4, 'the terminals re-attached');
       client.input('node2', 'hostname\r');
       await client.waitFor(() => /^node2\r$/m.test(client.text(1)), 'the fresh node2 answers');
+      await client.close();
+    });
+  });
+
+  describe('a host whose disk is full', () => {
+    let app: TestServer;
+    before(async () => {
+      const { lab } = parseInline(markLab('full-disk'));
+      app = await startTestServer({ labs: [lab!], verifier: 'checks', config: { hostMemoryMib: 512, hostDiskMib: 128 } });
+    });
+    after(async () => app?.close());
+
+    test('commands say so; the terminal, the checks and the step still work; a reset brings a clean disk', async () => {
+      const { session, token } = await startLabSession(app.url, 'full-disk');
+      const client = await NodeSessionClient.connect(app.url, session.id, token);
+      await client.waitFor(() => client.of('attached').length === 1, 'the terminal');
+      client.input('node1', 'dd if=/dev/zero of=/root/fill bs=1M; echo "dd-exit-$?"\r');
+      await client.waitFor(() => /dd-exit-1/.test(client.text(0)), 'the filler to stop', 30_000);
+      assert.match(client.text(0), /No space left on device/);
+      client.send({ type: 'check' });
+      await client.waitFor(() => client.of('steps').at(-1)?.steps[0]?.status === 'failing', 'the check to answer');
+      assert.match(client.of('steps').at(-1)!.steps[0]!.explanation!, /\/root\/mark/);
+      client.input('node1', 'rm /root/fill && touch /root/mark && echo "freed-$((1+1))"\r');
+      await client.waitFor(() => client.text(0).includes('freed-2'), 'the learner to free the disk');
+      await client.waitFor(() => client.of('steps').at(-1)?.steps[0]?.status === 'passed', 'the step to pass');
+
+      client.input('node1', 'fallocate -l 100M /root/big && echo filled-again\r');
+      await client.waitFor(() => client.text(0).includes('filled-again'), 'the disk used again');
+      const reset = await fetch(`${app.url}/api/sessions/${session.id}/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(reset.status, 200);
+      await client.waitFor(() => client.of('attached').length === 2, 'a fresh terminal');
+      client.input('node1', 'df -m --output=used / | tail -1 | tr -d " " | sed "s/^/used-mib-/"\r');
+      await client.waitFor(() => /used-mib-\d+\r/.test(client.text(0)), 'the fresh disk');
+      assert.ok(Number(/used-mib-(\d+)\r/.exec(client.text(0))![1]) < 8, 'the fresh host starts with an empty disk');
       await client.close();
     });
   });
