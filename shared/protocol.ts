@@ -62,7 +62,8 @@ const sessionViewSchema = z.object({
   labId: z.string(),
   state: z.enum(sessionStates),
   endReason: z.optional(z.enum(endReasons)),
-  hosts: z.array(z.object({ name: z.string(), state: z.enum(['ready', 'starting', 'gone']) })),
+  /** `stopped`: the host died on its own (killed, an engine restart); `problem` says how. A reset brings a fresh one. */
+  hosts: z.array(z.object({ name: z.string(), state: z.enum(['ready', 'starting', 'stopped', 'gone']), problem: z.optional(z.string()) })),
   /** Epoch milliseconds. The browser shows expiresAt - now, corrected by serverNow. */
   expiresAt: z.number(),
   /** How far extending can push expiresAt. */
@@ -136,9 +137,28 @@ function parse<T>(schema: z.ZodMiniType<T>, text: string): ParseResult<T> {
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    return { ok: false, code: 'DD_PROTOCOL_INVALID', message: `invalid message${where}: ${issue?.message ?? 'unknown shape'}` };
+    return { ok: false, code: 'DD_PROTOCOL_INVALID', message: `invalid message${where}: ${issue ? describeIssue(issue) : 'unknown shape'}` };
   }
   return { ok: true, message: result.data };
+}
+
+/** zod/mini ships no message texts (they would grow the browser bundle), so say here what was wrong. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.message !== 'Invalid input') return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `unknown field ${issue.keys.join(', ').slice(0, 100)}`;
+    case 'too_big':
+      return `at most ${issue.maximum}`;
+    case 'too_small':
+      return `at least ${issue.minimum}`;
+    case 'invalid_union':
+      return 'not a known message type';
+    default:
+      return 'not allowed here';
+  }
 }
 
 /** A binary output frame: [host index][bytes], the bytes given as the chunks they arrived in. */

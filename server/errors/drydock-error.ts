@@ -27,6 +27,8 @@ export type DrydockErrorCode =
   | 'DD_PORT_UNREACHABLE'
   | 'DD_PROTOCOL_INVALID'
   | 'DD_PROTOCOL_TOO_LARGE'
+  | 'DD_HEADERS_TOO_LARGE'
+  | 'DD_REQUEST_TIMEOUT'
   | 'DD_INTERNAL';
 
 export class DrydockError extends Error {

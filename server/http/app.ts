@@ -1,8 +1,9 @@
 import express, { type Express } from 'express';
 import type { Config } from '../config/config.ts';
+import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { errorHandler, routeNotFound } from './error-handler.ts';
+import { errorHandler, pageNotFound, routeNotFound } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
 import { requestLog } from './request-log.ts';
 import { metricsRoute } from './metrics-route.ts';
@@ -20,6 +21,8 @@ export interface AppDeps {
   /** Folder of the bundled browser app (dist/web). */
   webRoot: string;
   metrics?: Metrics;
+  /** What keeps the server from taking learners right now (the engine not answering), if anything. */
+  unready: () => Promise<string | undefined>;
 }
 
 /** The HTTP side of the lab server: the JSON API, the port proxy and the browser app. */
@@ -29,7 +32,11 @@ export function createApp(deps: AppDeps): Express {
   // Decides where req.ip comes from, and so which learner a session counts against.
   app.set('trust proxy', deps.config.trustProxy);
   app.use(requestLog(deps.log));
-  app.use(healthRoutes(deps.sessions));
+  app.use((req, _res, next) => {
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) return next(new DrydockError('DD_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header'));
+    next();
+  });
+  app.use(healthRoutes(deps.sessions, deps.unready));
   if (deps.metrics) app.use(metricsRoute(deps.metrics));
   // Before any body parser: the proxy streams request bodies through untouched.
   app.use('/sessions', portProxy(deps.sessions, deps.log));
@@ -38,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions', sessionRoutes(deps.sessions, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown'));
   app.use('/api', routeNotFound);
   app.use(staticFiles(deps.webRoot));
+  app.use(pageNotFound);
   app.use(errorHandler(deps.log, deps.metrics));
   return app;
 }

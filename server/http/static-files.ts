@@ -20,6 +20,8 @@ export function staticFiles(root: string): RequestHandler {
     index: 'index.html',
     // Revalidate every time: file names are not content-hashed, and an ETag answer is cheap.
     cacheControl: false,
+    // The app's files are small and fetched whole; a Range header is ignored rather than answered 416.
+    acceptRanges: false,
     setHeaders: (res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);

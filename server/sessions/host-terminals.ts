@@ -16,6 +16,8 @@ export interface TerminalEvents {
 export class HostTerminals {
   private readonly terminals = new Map<string, Terminal>();
   private readonly sinks = new Map<string, OutputSink>();
+  /** Restarts under way: one shell per host, however many restart messages arrive meanwhile. */
+  private readonly restarts = new Map<string, Promise<void>>();
   private client: SessionClient | undefined;
 
   private constructor(
@@ -56,10 +58,18 @@ export class HostTerminals {
   }
 
   /** Opens a new shell in a host whose shell has exited. */
-  async restart(host: string): Promise<void> {
-    if (!this.get(host).isExited) return;
-    await this.openShell(this.hosts.find((h) => h.name === host)!);
-    if (this.client) this.attachOne(host);
+  restart(host: string): Promise<void> {
+    if (!this.get(host).isExited) return Promise.resolve();
+    let restart = this.restarts.get(host);
+    if (!restart) {
+      restart = this.openShell(this.hosts.find((h) => h.name === host)!)
+        .then(() => {
+          if (this.client) this.attachOne(host);
+        })
+        .finally(() => this.restarts.delete(host));
+      this.restarts.set(host, restart);
+    }
+    return restart;
   }
 
   close(): void {

@@ -11,12 +11,11 @@ import { originAllowed } from './origin.ts';
 import { rejectUpgrade } from './reject.ts';
 import { WsSessionClient } from './ws-session-client.ts';
 
-/** A dead connection (a laptop gone to sleep) is noticed within two of these. */
-const HEARTBEAT_MS = 30_000;
-
 export interface SessionSocketDeps {
   sessions: SessionManager;
   allowedOrigins: readonly string[];
+  /** A dead connection (a laptop gone to sleep) is noticed within two of these. */
+  heartbeatMs: number;
   log: Logger;
   metrics?: Metrics;
 }
@@ -39,7 +38,9 @@ export class SessionSockets {
       perMessageDeflate: false,
       handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
     });
-    this.heartbeat = setInterval(() => this.checkAlive(), HEARTBEAT_MS).unref();
+    // A handshake ws itself refuses (a wrong method, key or version) gets the same JSON error as every other refusal.
+    this.wss.on('wsClientError', (err, socket) => rejectUpgrade(socket, 400, 'DD_PROTOCOL_INVALID', `not a valid WebSocket handshake: ${err.message}`));
+    this.heartbeat = setInterval(() => this.checkAlive(), deps.heartbeatMs).unref();
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string): void {

@@ -15,6 +15,8 @@ const SESSION_SOCKET = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})\/ws(?:\?.*)?$/;
 export interface WebSocketDeps {
   sessions: SessionManager;
   allowedOrigins: readonly string[];
+  /** Session sockets are pinged this often; one that misses a ping is closed. */
+  heartbeatMs: number;
   log: Logger;
   metrics?: Metrics;
 }

@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import { LIMITS, encodeOutputFrame, parseClientMessage, type ServerMessage } from '../../shared/protocol.ts';
+import { FLOW, LIMITS, encodeOutputFrame, parseClientMessage, type ServerMessage } from '../../shared/protocol.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
@@ -7,6 +7,11 @@ import type { SessionClient } from '../sessions/session-client.ts';
 
 /** A client that keeps sending what the protocol refuses is cut off after this many errors. */
 const MAX_PROTOCOL_ERRORS = 100;
+/**
+ * Unread bytes per host above which a client is cut off. Flow control keeps an honest client
+ * under one window plus a batch per host; more means it acknowledges output it never read.
+ */
+const MAX_BACKLOG_PER_HOST = 2 * FLOW.highBytes;
 
 /**
  * One browser's WebSocket, bound to its session: validated messages in, events and terminal
@@ -31,6 +36,7 @@ export class WsSessionClient implements SessionClient {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(JSON.stringify(message));
     if (message.type === 'ended') this.ws.close(1000, `session ${message.reason}`);
+    else this.limitBacklog();
   }
 
   output(hostIndex: number, chunks: readonly Buffer[]): void {
@@ -38,6 +44,7 @@ export class WsSessionClient implements SessionClient {
     const frame = encodeOutputFrame(hostIndex, chunks);
     this.ws.send(frame, { binary: true });
     this.metrics?.terminalOutput(frame.length - 1);
+    this.limitBacklog();
   }
 
   private received(data: RawData, isBinary: boolean): void {
@@ -50,6 +57,13 @@ export class WsSessionClient implements SessionClient {
     if (!parsed.ok) return this.refuse(parsed.code, parsed.message);
     if (parsed.message.type === 'input') this.metrics?.terminalInput(Buffer.byteLength(parsed.message.data));
     this.session.handle(this, parsed.message);
+  }
+
+  /** What the client does not read waits in this process's memory: bounded, whatever it acknowledges. */
+  private limitBacklog(): void {
+    if (this.ws.bufferedAmount <= MAX_BACKLOG_PER_HOST * this.session.lab.hosts.length) return;
+    this.log.warn({ session: this.session.id, unread: this.ws.bufferedAmount }, 'closing a session socket that does not read its output');
+    this.ws.close(1008, 'too much unread output');
   }
 
   private refuse(code: string, message: string): void {
