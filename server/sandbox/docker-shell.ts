@@ -48,6 +48,10 @@ class DockerShell implements Shell {
     if (this.stream.writable) this.stream.write(data);
   }
 
+  get inputBacklog(): number {
+    return this.stream.writableLength;
+  }
+
   async resize(size: TerminalSize): Promise<void> {
     await this.exec.resize({ h: size.rows, w: size.cols });
   }

@@ -32,6 +32,8 @@ export interface Shell {
   /** Called once when the shell ends (the learner typed `exit`, or the host went away). */
   onExit(listener: () => void): void;
   write(data: string): void;
+  /** Bytes written and not yet taken by the host (a program that does not read its input). */
+  readonly inputBacklog: number;
   resize(size: TerminalSize): Promise<void>;
   /** Stops reading output; the TTY fills and the program writing to it blocks. */
   pause(): void;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import type { Shell, TerminalSize } from '../sandbox/sandbox.ts';
-import { Terminal, type TerminalOptions } from './terminal.ts';
+import type { DrydockError } from '../errors/drydock-error.ts';
+import { INPUT_BACKLOG_BYTES, Terminal, type TerminalOptions } from './terminal.ts';
 
 /** A shell double: the tests play the lab host's side. */
 class FakeShell implements Shell {
@@ -13,6 +14,7 @@ class FakeShell implements Shell {
   private exitListeners: (() => void)[] = [];
   onData(l: (chunk: Buffer) => void) { this.dataListeners.push(l); }
   onExit(l: () => void) { this.exitListeners.push(l); }
+  inputBacklog = 0;
   write(data: string) { this.written.push(data); }
   async resize(size: TerminalSize) { this.sizes.push(size); }
   pause() { this.paused = true; }
@@ -103,4 +105,35 @@ test('resizes reach the shell until it has exited', async () => {
   shell.exit();
   await terminal.resize({ cols: 10, rows: 10 });
   assert.deepEqual(shell.sizes, [{ cols: 120, rows: 40 }]);
+});
+
+test('input for a shell that stops reading is refused once with a reason, and flows again once it reads', () => {
+  const { shell, terminal } = setup();
+  shell.inputBacklog = INPUT_BACKLOG_BYTES;
+  assert.throws(() => terminal.input('x'.repeat(1000)), (err: DrydockError) => err.code === 'DD_INPUT_BACKLOG' && /node1 is not reading what you type \(256 KiB/.test(err.message));
+  terminal.input('y'.repeat(1000));
+  terminal.input('\x03');
+  assert.deepEqual(shell.written, [], 'dropped, and said only once');
+  shell.inputBacklog = 0;
+  terminal.input('ls\r');
+  assert.deepEqual(shell.written, ['ls\r'], 'once it reads again, input flows');
+  shell.inputBacklog = INPUT_BACKLOG_BYTES;
+  assert.throws(() => terminal.input('z'), /not reading/, 'a new episode is reported again');
+});
+
+test('a burst of resizes reaches the engine one at a time and ends in the last size', async () => {
+  mock.timers.reset();
+  const { shell, terminal } = setup();
+  let release: () => void = () => {};
+  shell.resize = async (size) => {
+    shell.sizes.push(size);
+    await new Promise<void>((resolve) => (release = resolve));
+  };
+  const done = Array.from({ length: 50 }, (_, i) => terminal.resize({ cols: 80 + i, rows: 24 }));
+  assert.equal(shell.sizes.length, 1, 'one call in flight');
+  release();
+  await new Promise((r) => setImmediate(r));
+  release();
+  await Promise.all(done);
+  assert.deepEqual(shell.sizes, [{ cols: 80, rows: 24 }, { cols: 129, rows: 24 }]);
 });

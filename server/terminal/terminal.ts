@@ -1,3 +1,4 @@
+import { DrydockError } from '../errors/drydock-error.ts';
 import { CommandMarkerScanner } from './command-marker.ts';
 import { FlowControl, type FlowLimits } from './flow-control.ts';
 import { OutputBatcher, type BatchOptions, type Timers } from './output-batcher.ts';
@@ -13,6 +14,13 @@ export interface TerminalOptions {
   onCommandFinished?: (exitCode: number) => void;
   onExit?: () => void;
 }
+
+/**
+ * Input for a shell whose program does not read it (a paste flood into `sleep`) waits in the
+ * server's memory; past this many bytes it is dropped. Ctrl-C cannot help then: it queues behind
+ * the input like any other byte, which is also why the limit is far above any real paste.
+ */
+export const INPUT_BACKLOG_BYTES = 256 * 1024;
 
 /** Where a terminal's output goes while a browser is attached: a batch of chunks and its size. */
 export type OutputSink = (batch: readonly Buffer[], bytes: number) => void;
@@ -30,6 +38,11 @@ export class Terminal {
   private readonly flow: FlowControl;
   private readonly batcher: OutputBatcher;
   private readonly marks = new CommandMarkerScanner();
+  /** Input is being refused; the learner has been told once. */
+  private refusingInput = false;
+  /** Resizes go to the engine one at a time; a burst (dragging the divider) ends in the last size. */
+  private resizing: Promise<void> | undefined;
+  private nextSize: TerminalSize | undefined;
 
   constructor(
     readonly hostName: string,
@@ -68,7 +81,19 @@ export class Terminal {
     this.flow.reset();
   }
 
+  /** Types into the shell; throws DD_INPUT_BACKLOG once when the shell stops taking input. */
   input(data: string): void {
+    const backlog = this.shell.inputBacklog;
+    if (backlog >= INPUT_BACKLOG_BYTES) {
+      if (this.refusingInput) return;
+      this.refusingInput = true;
+      throw new DrydockError(
+        'DD_INPUT_BACKLOG',
+        `${this.hostName} is not reading what you type (${Math.round(backlog / 1024)} KiB are waiting), so further input is dropped ` +
+          'until the running command reads it or ends.',
+      );
+    }
+    if (backlog < INPUT_BACKLOG_BYTES / 2) this.refusingInput = false;
     this.shell.write(data);
   }
 
@@ -77,7 +102,24 @@ export class Terminal {
   }
 
   resize(size: TerminalSize): Promise<void> {
-    return this.exited ? Promise.resolve() : this.shell.resize(size);
+    if (this.exited) return Promise.resolve();
+    if (this.resizing) {
+      this.nextSize = size;
+      return this.resizing;
+    }
+    this.resizing = (async () => {
+      try {
+        let next: TerminalSize | undefined = size;
+        while (next && !this.exited) {
+          this.nextSize = undefined;
+          await this.shell.resize(next);
+          next = this.nextSize;
+        }
+      } finally {
+        this.resizing = undefined;
+      }
+    })();
+    return this.resizing;
   }
 
   close(): void {

@@ -115,6 +115,23 @@ describe('the session socket', { timeout: 120_000 }, () => {
     await client.close();
   });
 
+  test('a paste flood into a program that does not read is dropped past a bound, said once, and the shell recovers', async () => {
+    const client = await NodeSessionClient.connect(app.url, id, token);
+    await client.waitFor(() => client.of('attached').length === 2, 'attached');
+    // The program reads nothing for a while, then swallows whatever got through.
+    client.input('node1', 'sleep 4; timeout 5 cat >/dev/null; echo woke-$((6*7))\r');
+    const line = 'flood-line-padding-padding-padding-padding-padding-padding-padding\r'.repeat(240); // under LIMITS.inputChars
+    for (let i = 0; i < 600; i++) client.input('node1', line); // about 10 MB
+    await client.waitFor(() => client.of('error').length > 0, 'the refusal');
+    await sleep(1_000);
+    assert.deepEqual(client.of('error').map((e) => e.code), ['DD_INPUT_BACKLOG'], 'refused once, not once per message');
+    assert.match(client.of('error')[0]!.message, /^node1 is not reading what you type \(\d+ KiB are waiting\)/);
+    await client.waitFor(() => client.text(0).includes('woke-42'), 'the command to finish', 60_000);
+    client.input('node1', 'clear; echo after-$((40+2))\r');
+    await client.waitFor(() => client.text(0).includes('after-42'), 'the shell takes input again', 60_000);
+    await client.close();
+  });
+
   test('a second tab takes the session over; the first is told why', async () => {
     const first = await NodeSessionClient.connect(app.url, id, token);
     const second = await NodeSessionClient.connect(app.url, id, token);
