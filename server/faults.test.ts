@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -149,7 +150,8 @@ describe('faults', { timeout: 300_000 }, () => {
       const client = await NodeSessionClient.connect(app.url, session.id, token);
       await client.waitFor(() => client.of('attached').length === 1, 'the terminal');
 
-      const dockerd = (await run('pidof', ['dockerd'])).stdout.trim().split(/\s+/)[0]!;
+      // The engine's own pid file: `pidof dockerd` would also find the lab hosts' engines.
+      const dockerd = (await readFile('/var/run/docker.pid', 'utf8')).trim();
       await run('kill', ['-TERM', dockerd]);
       await waitUntil(async () => !(await run('kill', ['-0', dockerd]).then(() => true, () => false)), 'dockerd to exit', 60_000);
 
