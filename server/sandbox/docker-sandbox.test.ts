@@ -214,6 +214,21 @@ describe('the warm pool', { timeout: 240_000 }, () => {
   });
 });
 
+describe('two servers on one engine', { timeout: 240_000 }, () => {
+  test("each learns the subnets the other took after it started, and starts sessions all the same", async () => {
+    const first = await startTestSandbox(testConfig());
+    const second = await startTestSandbox(testConfig());
+    try {
+      // Both start from the same picture of the engine; the first then takes six subnets the second does not know of.
+      for (let i = 0; i < 6; i++) await first.createSession({ hostNames: ['node1'] });
+      const session = await second.createSession({ hostNames: ['node1'] });
+      assert.equal((await sh(session.host('node1'), 'echo ok')).trim(), 'ok');
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+});
+
 describe('the start-up sweep', { timeout: 120_000 }, () => {
   test('removes what an earlier run of the same owner left behind, and nothing of others', async () => {
     const config = testConfig();

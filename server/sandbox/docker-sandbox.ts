@@ -13,7 +13,7 @@ import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
 import { LABEL, labelsFor } from './labels.ts';
 import { ensureMirror } from './mirror.ts';
 import { HOOKS_HOST_NAME, type LabHost, type Sandbox, type SandboxSession, type SandboxTimings, type SessionRequest } from './sandbox.ts';
-import { createSessionNetwork, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
+import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
 import { SubnetAllocator } from './subnets.ts';
 import { sweepOwner } from './sweep.ts';
@@ -55,9 +55,7 @@ export class DockerSandbox implements Sandbox {
     const kernel = await detectKernelFeatures();
     log.info({ kernel }, 'kernel features');
     const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);
-    for (const network of await docker.listNetworks()) {
-      for (const ipam of network.IPAM?.Config ?? []) if (ipam.Subnet) subnets.markUsed(ipam.Subnet);
-    }
+    await markSubnetsInUse(docker, subnets);
     const sandbox = new DockerSandbox(docker, config, log, kernel, subnets);
     sandbox.watch = watchHosts(docker, config.owner, { died: (id, why) => sandbox.hostDied(id, why), reconnected: () => void sandbox.recheckHosts() }, log);
     sandbox.pool.refill();

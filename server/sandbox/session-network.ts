@@ -35,12 +35,22 @@ export async function createSessionNetwork(
       await attachMirror(docker, network.id);
       return { id: network.id, name, subnet, gateway: gatewayOf(subnet) };
     } catch (err) {
-      // Another Drydock (or anything else) on this engine may hold the subnet: keep it marked
-      // as used and try the next one.
-      if (attempt < 16 && /overlap/i.test(String((err as Error).message))) continue;
+      // Another Drydock (or anything else) on this engine took subnets since we last looked:
+      // keep this one marked as used, learn what else is taken, and try again.
+      if (attempt < 4 && /overlap/i.test(String((err as Error).message))) {
+        await markSubnetsInUse(docker, subnets);
+        continue;
+      }
       subnets.release(subnet);
       throw err;
     }
+  }
+}
+
+/** Marks every subnet the engine's networks hold (ours and anyone else's) as taken. */
+export async function markSubnetsInUse(docker: Docker, subnets: SubnetAllocator): Promise<void> {
+  for (const network of await docker.listNetworks()) {
+    for (const ipam of network.IPAM?.Config ?? []) if (ipam.Subnet) subnets.markUsed(ipam.Subnet);
   }
 }
 
