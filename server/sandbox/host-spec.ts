@@ -20,6 +20,15 @@ const HOST_DISK_MOUNT = '/.drydock-disk';
 const REGISTRY_NAMES_REFUSED = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'auth.docker.io'];
 
 /**
+ * A lab host's CPU weight (cgroup cpu.shares; a process of the machine's and a default container
+ * weigh 1024). Hosts share the CPU equally among themselves, but when the machine is saturated
+ * (30 `yes` floods among 300 sessions) the platform's own processes come first: the lab server,
+ * the engine and the hosts' shims, which carry every learner's terminal. At 1024 the server's
+ * event loop lagged 47 ms at p99 in that load, at 128 15 ms (BENCHMARKS.md, "Load").
+ */
+const HOST_CPU_SHARES = 128;
+
+/**
  * A nested engine needs most capabilities (namespaces, mounts, iptables, cgroups, device nodes).
  * These it does not need, and each reaches past the host: kernel modules, the machine's clock,
  * raw I/O, the kernel log, reboot, power and MAC policy. SYS_RESOURCE is not in this machine's
@@ -61,6 +70,7 @@ export function hostCreateOptions(config: Config, placement: HostPlacement): Doc
     Memory: config.hostMemoryMib * 1024 * 1024,
     MemorySwap: config.hostMemoryMib * 1024 * 1024,
     NanoCpus: Math.round(config.hostCpus * 1e9),
+    CpuShares: HOST_CPU_SHARES,
     PidsLimit: config.hostPids,
     NetworkMode: placement.network,
     ExtraHosts: REGISTRY_NAMES_REFUSED.map((name) => `${name}:0.0.0.0`),

@@ -33,8 +33,12 @@ export class ReplayBuffer {
     const size = this.data.length;
     const end = (this.start + this.length) % size;
     const first = Math.min(chunk.length, size - end);
-    this.data.set(chunk.subarray(0, first), end);
-    this.data.set(chunk.subarray(first), 0);
+    if (first === chunk.length) {
+      this.data.set(chunk, end); // the usual case, without making views of the chunk
+    } else {
+      this.data.set(chunk.subarray(0, first), end);
+      this.data.set(chunk.subarray(first), 0);
+    }
     const overflow = this.length + chunk.length - size;
     if (overflow > 0) {
       this.start = (this.start + overflow) % size;
