@@ -107,11 +107,14 @@ describe('faults', { timeout: 300_000 }, () => {
     try {
       const started: StartedSessionBody = await startLabSession(url, 'two-hosts');
       assert.equal(started.session.hosts.length, 2);
-      const orphans = await ownedResources(config);
+      const isLease = (r: string) => r.endsWith('-lease');
+      assert.ok((await ownedResources(config)).some(isLease), 'the live server holds its lease');
+      const orphans = (await ownedResources(config)).filter((r) => !isLease(r));
       assert.ok(orphans.filter((r) => r.startsWith('container')).length >= 2, `hosts running: ${orphans.join(', ')}`);
 
       first.kill('SIGKILL');
       await once(first, 'exit');
+      await waitUntil(async () => !(await ownedResources(config)).some(isLease), "the killed server's lease to lapse", 10_000);
       assert.deepEqual((await ownedResources(config)).sort(), [...orphans].sort(), 'a killed server cleans nothing up');
 
       second = await startServerProcess(env, url);

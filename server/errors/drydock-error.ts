@@ -13,6 +13,7 @@ export type DrydockErrorCode =
   | 'DD_HOST_UNKNOWN'
   | 'DD_SESSION_INVALID'
   | 'DD_SANDBOX_FIREWALL'
+  | 'DD_OWNER_IN_USE'
   // Sessions, the HTTP API and the WebSocket protocol (server/sessions, server/http, server/ws):
   | 'DD_BAD_REQUEST'
   | 'DD_ROUTE_NOT_FOUND'
@@ -26,10 +27,15 @@ export type DrydockErrorCode =
   | 'DD_SESSION_EXTEND_LIMIT'
   | 'DD_ORIGIN_REFUSED'
   | 'DD_PORT_UNREACHABLE'
+  | 'DD_PORT_REDIRECT_REFUSED'
   | 'DD_PROTOCOL_INVALID'
   | 'DD_PROTOCOL_TOO_LARGE'
   | 'DD_HEADERS_TOO_LARGE'
   | 'DD_REQUEST_TIMEOUT'
+  // The webhook receiver (server/http/hooks-listener.ts):
+  | 'DD_HOOKS_SENDER_UNKNOWN'
+  | 'DD_HOOKS_RATE_LIMITED'
+  | 'DD_HOOKS_INBOX_FULL'
   | 'DD_INTERNAL';
 
 export class DrydockError extends Error {

@@ -16,6 +16,7 @@ import { HOOKS_HOST_NAME, type LabHost, type Sandbox, type SandboxSession, type 
 import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
 import { SubnetAllocator } from './subnets.ts';
+import { ServerLease } from './server-lease.ts';
 import { sweepOwner } from './sweep.ts';
 import { WarmPool } from './warm-pool.ts';
 
@@ -32,6 +33,7 @@ export class DockerSandbox implements Sandbox {
     private readonly log: Logger,
     readonly kernel: KernelFeatures,
     private readonly subnets: SubnetAllocator,
+    private readonly lease: ServerLease,
   ) {
     this.pool = new WarmPool(
       config.poolSize,
@@ -41,25 +43,33 @@ export class DockerSandbox implements Sandbox {
     );
   }
 
-  /** Checks the engine and images, starts the mirror, sweeps leftovers, and starts filling the pool. */
+  /** Checks the engine and images, takes the owner's lease, starts the mirror, sweeps leftovers, and starts filling the pool. */
   static async start(config: Config, log: Logger): Promise<DockerSandbox> {
     const docker = connectDocker(config.dockerHost);
     await assertEngineAnswers(docker, config.dockerHost);
     await docker.getImage(LABHOST_IMAGE).inspect().catch((cause) => {
       throw new DrydockError('DD_IMAGE_MISSING', `image ${LABHOST_IMAGE} is missing: run \`npm run images\` first`, { cause });
     });
-    await ensureMirror(docker, { upstream: config.mirrorUpstream }, (line) => log.info(line));
-    await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort]);
-    const swept = await sweepOwner(docker, config.owner);
-    if (swept.containers + swept.networks > 0) log.info({ swept }, 'removed what an earlier run left behind');
-    const kernel = await detectKernelFeatures();
-    log.info({ kernel }, 'kernel features');
-    const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);
-    await markSubnetsInUse(docker, subnets);
-    const sandbox = new DockerSandbox(docker, config, log, kernel, subnets);
-    sandbox.watch = watchHosts(docker, config.owner, { died: (id, why) => sandbox.hostDied(id, why), reconnected: () => void sandbox.recheckHosts() }, log);
-    sandbox.pool.refill();
-    return sandbox;
+    // Before anything else: only a dead server's leftovers may be swept, and a live one of this
+    // owner must keep its hosts.
+    const lease = await ServerLease.acquire(docker, config.owner, config.port, log);
+    try {
+      await ensureMirror(docker, { upstream: config.mirrorUpstream }, (line) => log.info(line));
+      await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort]);
+      const swept = await sweepOwner(docker, config.owner);
+      if (swept.containers + swept.networks > 0) log.info({ swept }, 'removed what an earlier run left behind');
+      const kernel = await detectKernelFeatures();
+      log.info({ kernel }, 'kernel features');
+      const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);
+      await markSubnetsInUse(docker, subnets);
+      const sandbox = new DockerSandbox(docker, config, log, kernel, subnets, lease);
+      sandbox.watch = watchHosts(docker, config.owner, { died: (id, why) => sandbox.hostDied(id, why), reconnected: () => void sandbox.recheckHosts() }, log);
+      sandbox.pool.refill();
+      return sandbox;
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
   }
 
   poolSize(): number {
@@ -128,9 +138,12 @@ export class DockerSandbox implements Sandbox {
   async close(options: { keepHosts?: boolean } = {}): Promise<void> {
     this.closed = true;
     this.watch?.stop();
-    if (options.keepHosts) return; // the next start's sweep removes them
-    await this.pool.close();
-    await Promise.all([...this.sessions].map((s) => s.dispose()));
+    if (!options.keepHosts) {
+      await this.pool.close();
+      await Promise.all([...this.sessions].map((s) => s.dispose()));
+    }
+    // Kept hosts are the next start's to sweep, which the lease allows only once it is released.
+    await this.lease.release();
   }
 
   private hostDied(containerId: string, why: string): void {

@@ -9,9 +9,11 @@ export const LABEL = {
   session: 'io.drydock.session',
   host: 'io.drydock.host',
   imageHash: 'io.drydock.image-hash',
+  /** The version of a platform container's settings, so a changed setting recreates it. */
+  spec: 'io.drydock.spec',
 } as const;
 
-export type Role = 'host' | 'session-network' | 'pool-network' | 'mirror' | 'mirror-data';
+export type Role = 'host' | 'session-network' | 'pool-network' | 'mirror' | 'mirror-seeder' | 'mirror-data' | 'lease';
 
 export function labelsFor(owner: string, role: Role, extra: Record<string, string> = {}): Record<string, string> {
   return { [LABEL.managed]: 'true', [LABEL.owner]: owner, [LABEL.role]: role, ...extra };

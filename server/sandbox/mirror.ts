@@ -3,18 +3,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { follow, type Progress } from './images/build.ts';
 import { mirroredRefs } from './images/catalog.ts';
-import { labelsFor } from './labels.ts';
+import { LABEL, labelsFor } from './labels.ts';
 
 /**
  * The platform mirror: a distribution registry that every lab host's engine pulls through
  * (`registry-mirrors` in the host image's daemon.json names it by MIRROR_ALIAS).
  * One per engine, shared by all owners; it is never swept.
+ *
+ * Every session network reaches it, so it is read-only: a learner who could push to it would
+ * replace the images every other learner pulls. Only the platform writes, through a short-lived
+ * seeder on the same storage that no session network is attached to.
  */
 export const MIRROR_CONTAINER = 'drydock-mirror';
 export const MIRROR_ALIAS = 'drydock-mirror';
+const SEEDER_CONTAINER = 'drydock-mirror-seeder';
 const MIRROR_VOLUME = 'drydock-mirror-data';
 const REGISTRY_IMAGE = 'registry:2';
 const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
+/** The env form the 2.8 registry accepts for maintenance keys (see registry-facts: the flat key panics). */
+const READ_ONLY = 'REGISTRY_STORAGE_MAINTENANCE={readonly: {enabled: true}}';
+/** Bumped when the container's settings change in a way the image and env do not show. */
+const MIRROR_SPEC = '2';
 
 export interface MirrorOptions {
   /** Empty: seed with local images. A URL: run as a pull-through cache of that registry. */
@@ -29,40 +38,54 @@ export interface Mirror {
 
 /** Starts the mirror if needed, recreating it when its image or mode changed; seeds it offline. */
 export async function ensureMirror(docker: Docker, options: MirrorOptions, progress: Progress): Promise<Mirror> {
-  const registryId = (await docker.getImage(REGISTRY_IMAGE).inspect().catch(() => undefined))?.Id;
-  if (!registryId) {
-    throw new DrydockError('DD_IMAGE_MISSING', `image ${REGISTRY_IMAGE} is missing: run \`npm run images\` first`);
-  }
-  const env = options.upstream ? [`REGISTRY_PROXY_REMOTEURL=${options.upstream}`] : [];
+  const registryId = await registryImageId(docker);
+  // A pull-through cache refuses pushes by itself, and must write what it caches.
+  const env = options.upstream ? [`REGISTRY_PROXY_REMOTEURL=${options.upstream}`] : [READ_ONLY];
   let info = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
-  const stale = info && (info.Image !== registryId || !sameEnv(info.Config.Env ?? [], env));
+  const stale = info && (info.Image !== registryId || !sameEnv(info.Config.Env ?? [], env) || info.Config.Labels?.[LABEL.spec] !== MIRROR_SPEC);
   if (info && stale) {
-    progress('mirror: image or mode changed, recreating it (its cached data is kept)');
+    progress('mirror: image, mode or settings changed, recreating it (its cached data is kept)');
     await docker.getContainer(MIRROR_CONTAINER).remove({ force: true });
     info = undefined;
   }
   if (!info) {
     await ensureVolume(docker);
-    await docker.createContainer({
-      name: MIRROR_CONTAINER,
-      Image: REGISTRY_IMAGE,
-      Env: env,
-      Labels: labelsFor('platform', 'mirror'),
-      ExposedPorts: { '5000/tcp': {} },
-      HostConfig: {
-        RestartPolicy: { Name: 'unless-stopped' },
-        PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
-        Mounts: [{ Type: 'volume', Source: MIRROR_VOLUME, Target: '/var/lib/registry' }],
-        Memory: 512 * 1024 * 1024,
-      },
-    });
+    await docker.createContainer(registryContainer('mirror', env, { [LABEL.spec]: MIRROR_SPEC }));
   }
   const container = docker.getContainer(MIRROR_CONTAINER);
   if (!(await container.inspect()).State.Running) await container.start();
   const mirror = { containerId: (await container.inspect()).Id, url: await publishedUrl(container) };
-  await waitForApi(mirror.url);
-  if (!options.upstream) await seedMirror(docker, mirror, progress);
+  await waitForApi(mirror.url, MIRROR_CONTAINER);
+  // A recreated mirror has lost the session networks it was on, this server's or another's.
+  if (!info) await reattachSessionNetworks(docker);
+  if (!options.upstream) await seedMirror(docker, mirror, mirroredRefs(), progress);
   return mirror;
+}
+
+async function registryImageId(docker: Docker): Promise<string> {
+  const id = (await docker.getImage(REGISTRY_IMAGE).inspect().catch(() => undefined))?.Id;
+  if (!id) throw new DrydockError('DD_IMAGE_MISSING', `image ${REGISTRY_IMAGE} is missing: run \`npm run images\` first`);
+  return id;
+}
+
+/** A registry on the mirror's storage, published on loopback only. */
+function registryContainer(role: 'mirror' | 'mirror-seeder', env: string[], labels: Record<string, string> = {}): Docker.ContainerCreateOptions {
+  const serving = role === 'mirror';
+  return {
+    name: serving ? MIRROR_CONTAINER : SEEDER_CONTAINER,
+    Image: REGISTRY_IMAGE,
+    Env: env,
+    Labels: labelsFor('platform', role, labels),
+    ExposedPorts: { '5000/tcp': {} },
+    HostConfig: {
+      RestartPolicy: { Name: serving ? 'unless-stopped' : 'no' },
+      PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      Mounts: [{ Type: 'volume', Source: MIRROR_VOLUME, Target: '/var/lib/registry' }],
+      Memory: 512 * 1024 * 1024,
+      // It sits on every session network; nothing should route through it from one to another.
+      Sysctls: { 'net.ipv4.ip_forward': '0', 'net.ipv6.conf.all.forwarding': '0' },
+    },
+  };
 }
 
 function sameEnv(actual: string[], wanted: string[]): boolean {
@@ -75,6 +98,12 @@ async function ensureVolume(docker: Docker): Promise<void> {
   if (!exists) await docker.createVolume({ Name: MIRROR_VOLUME, Labels: labelsFor('platform', 'mirror-data') });
 }
 
+async function reattachSessionNetworks(docker: Docker): Promise<void> {
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL.managed}=true`] } });
+  const sessionNetworks = networks.filter((n) => ['session-network', 'pool-network'].includes(n.Labels?.[LABEL.role] ?? ''));
+  await Promise.all(sessionNetworks.map((n) => attachMirror(docker, n.Id).catch(() => {})));
+}
+
 async function publishedUrl(container: Docker.Container): Promise<string> {
   for (let i = 0; i < 50; i++) {
     const port = (await container.inspect()).NetworkSettings.Ports?.['5000/tcp']?.[0]?.HostPort;
@@ -84,32 +113,56 @@ async function publishedUrl(container: Docker.Container): Promise<string> {
   throw new DrydockError('DD_MIRROR_FAILED', 'the mirror container has no published port 5000');
 }
 
-async function waitForApi(url: string): Promise<void> {
+async function waitForApi(url: string, container: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`${url}/v2/`).then((r) => r.ok, () => false);
     if (ok) return;
     await sleep(100);
   }
-  throw new DrydockError('DD_MIRROR_FAILED', `the mirror does not answer at ${url}/v2/: see \`docker logs ${MIRROR_CONTAINER}\``);
+  throw new DrydockError('DD_MIRROR_FAILED', `the mirror does not answer at ${url}/v2/: see \`docker logs ${container}\``);
 }
 
-/** Pushes each lesson image whose content the mirror does not hold yet (compared by image ID). */
-async function seedMirror(docker: Docker, mirror: Mirror, progress: Progress): Promise<void> {
-  const host = new URL(mirror.url).host;
-  for (const ref of mirroredRefs()) {
+export interface MirroredRef {
+  /** The image on the machine's engine. */
+  local: string;
+  /** Served as library/REPOSITORY:TAG. */
+  repository: string;
+  tag: string;
+}
+
+/**
+ * Pushes each image whose content the mirror does not hold yet (compared by image ID), through a
+ * writable seeder that lives only as long as the pushes. Returns the refs it pushed.
+ */
+export async function seedMirror(docker: Docker, mirror: Mirror, refs: readonly MirroredRef[], progress: Progress): Promise<MirroredRef[]> {
+  const missing: MirroredRef[] = [];
+  for (const ref of refs) {
     const local = await docker.getImage(ref.local).inspect().catch(() => undefined);
     if (!local) throw new DrydockError('DD_IMAGE_MISSING', `image ${ref.local} is missing: run \`npm run images\``);
-    const path = `library/${ref.repository}`;
-    if ((await mirroredConfigDigest(mirror.url, path, ref.tag)) === local.Id) continue;
-    progress(`mirror: seeding ${path}:${ref.tag}`);
-    const target = `${host}/${path}`;
-    await docker.getImage(ref.local).tag({ repo: target, tag: ref.tag });
-    try {
-      await follow(docker, await docker.getImage(`${target}:${ref.tag}`).push({ authconfig: { serveraddress: host } }), () => {});
-    } finally {
-      await docker.getImage(`${target}:${ref.tag}`).remove({ noprune: true }).catch(() => {});
-    }
+    if ((await mirroredConfigDigest(mirror.url, `library/${ref.repository}`, ref.tag)) !== local.Id) missing.push(ref);
   }
+  if (missing.length === 0) return [];
+  await docker.getContainer(SEEDER_CONTAINER).remove({ force: true }).catch(() => {});
+  const seeder = await docker.createContainer(registryContainer('mirror-seeder', []));
+  try {
+    await seeder.start();
+    const url = await publishedUrl(seeder);
+    await waitForApi(url, SEEDER_CONTAINER);
+    const host = new URL(url).host;
+    for (const ref of missing) {
+      progress(`mirror: seeding library/${ref.repository}:${ref.tag}`);
+      const target = `${host}/library/${ref.repository}`;
+      await docker.getImage(ref.local).tag({ repo: target, tag: ref.tag });
+      try {
+        await follow(docker, await docker.getImage(`${target}:${ref.tag}`).push({ authconfig: { serveraddress: host } }), () => {});
+      } finally {
+        await docker.getImage(`${target}:${ref.tag}`).remove({ noprune: true }).catch(() => {});
+      }
+    }
+  } finally {
+    await seeder.remove({ force: true }).catch(() => {});
+  }
+  return missing;
 }
 
 /** The image ID (config digest) the mirror serves for a tag, if any. */
