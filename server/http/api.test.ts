@@ -119,8 +119,10 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
 
   test('passes WebSocket handshakes to the host without the Drydock cookie', async () => {
     const host = app.sessions.authorize(started.session.id, started.token).sandboxSession.host('node1');
-    // An echo service: whatever the proxy forwards comes back, so the test reads the forwarded handshake.
-    await sh(host, 'nohup socat TCP-LISTEN:9000,fork,reuseaddr EXEC:cat >/dev/null 2>&1 &');
+    // An echo service that accepts the upgrade first (the proxy passes on only answers that are HTTP),
+    // then sends back whatever the proxy forwarded, so the test reads the forwarded handshake.
+    await host.exec(['tee', '/root/echo.sh'], { stdin: 'printf "HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n"; exec cat\n' });
+    await sh(host, 'nohup socat TCP-LISTEN:9000,fork,reuseaddr EXEC:"bash /root/echo.sh" >/dev/null 2>&1 &');
     await sh(host, 'for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/9000) 2>/dev/null && exit 0; sleep 0.1; done; exit 1');
     const { port } = new URL(app.url);
     const socket = connect(Number(port), '127.0.0.1');
@@ -128,7 +130,7 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
       let text = '';
       socket.on('data', (b) => {
         text += b;
-        if (text.includes('\r\n\r\n')) resolve(text);
+        if (text.split('\r\n\r\n').length > 2) resolve(text.slice(text.indexOf('\r\n\r\n') + 4));
       });
       socket.write(
         `GET /sessions/${started.session.id}/ports/node1/9000/live?a=b HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +

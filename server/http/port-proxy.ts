@@ -3,7 +3,9 @@ import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHead
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { HOP_BY_HOP, cookieToken, cookiesForUpstream, parsePortRequest, portCookie, resolvePortTarget, type PortRequest, type PortTarget } from './port-target.ts';
+import { confineAnswerHeaders } from './port-answer.ts';
+import { cookieToken, cookiesForUpstream, portCookie } from './port-cookies.ts';
+import { HOP_BY_HOP, parsePortRequest, resolvePortTarget, serviceScope, type PortRequest, type PortTarget } from './port-target.ts';
 
 /**
  * Opens a service a learner published in a host (a registry on 5000, a web server on 80) in a
@@ -32,10 +34,14 @@ export function portProxy(sessions: SessionManager, log: Logger): RequestHandler
         headers: upstreamHeaders(req.headers, parsed, target),
       },
       (answer) => {
+        const confined = confineAnswerHeaders(answer.rawHeaders, serviceScope(parsed, target));
+        if ('refused' in confined) {
+          answer.resume();
+          return next(new DrydockError('DD_PORT_REDIRECT_REFUSED', confined.refused));
+        }
         res.status(answer.statusCode ?? 502);
-        for (const [name, value] of Object.entries(answer.headers)) {
-          if (value === undefined || HOP_BY_HOP.has(name)) continue;
-          res.setHeader(name, name === 'location' ? rewriteLocation(String(value), parsed, target) : value);
+        for (const [name, value] of confined.headers) {
+          if (!HOP_BY_HOP.has(name.toLowerCase())) res.appendHeader(name, value);
         }
         answer.pipe(res);
       },
@@ -60,22 +66,10 @@ function upstreamHeaders(headers: IncomingHttpHeaders, parsed: PortRequest, targ
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name) && name !== 'cookie') out[name] = value;
   }
-  const cookies = cookiesForUpstream(headers.cookie, parsed.sessionId);
+  const cookies = cookiesForUpstream(headers.cookie);
   if (cookies) out.cookie = cookies;
   // The service sees the name a learner uses inside the lab, as if they had typed it there.
   out.host = `${target.hostName}:${target.port}`;
   out['x-forwarded-prefix'] = parsed.prefix;
   return out;
-}
-
-/** Keeps redirects inside the proxy: `/v2/` and `http://node1:5000/v2/` both become the proxied path. */
-export function rewriteLocation(location: string, parsed: PortRequest, target: PortTarget): string {
-  if (location.startsWith('/') && !location.startsWith('//')) return parsed.prefix + location;
-  try {
-    const url = new URL(location);
-    const sameService = [target.hostName, target.address, 'localhost', '127.0.0.1'].includes(url.hostname) && Number(url.port || 80) === target.port;
-    return sameService ? parsed.prefix + url.pathname + url.search : location;
-  } catch {
-    return location;
-  }
 }

@@ -2,6 +2,7 @@ import { PORT_TOKEN_PARAM } from '../../shared/api.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
+import type { ServiceScope } from './port-redirect.ts';
 
 const PORT_PATH = /^\/sessions\/([A-Za-z0-9_-]{1,64})\/ports\/([a-z][a-z0-9-]{0,31})\/(\d{1,5})(\/[^?]*)?(\?.*)?$/;
 
@@ -34,35 +35,6 @@ export function parsePortRequest(url: string): PortRequest | undefined {
   return { sessionId: sessionId!, hostName: hostName!, port, prefix, upstreamPath: (path ?? '/') + rest, queryToken, cleanUrl: prefix + (path ?? '/') + rest };
 }
 
-/** The cookie that lets a tab opened from the lab view reach the session's ports, and only those. */
-export function portCookieName(sessionId: string): string {
-  return `drydock_port_${sessionId}`;
-}
-
-export function portCookie(sessionId: string, token: string, maxAgeSeconds: number): string {
-  const path = `/sessions/${sessionId}/ports/`;
-  return `${portCookieName(sessionId)}=${token}; Path=${path}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}; HttpOnly; SameSite=Lax`;
-}
-
-export function cookieToken(cookieHeader: string | undefined, sessionId: string): string | undefined {
-  const name = portCookieName(sessionId);
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
-
-/** The Cookie header for the service: the learner's own cookies, never Drydock's token. */
-export function cookiesForUpstream(cookieHeader: string | undefined, sessionId: string): string | undefined {
-  const name = portCookieName(sessionId);
-  const kept = (cookieHeader ?? '')
-    .split(';')
-    .map((c) => c.trim())
-    .filter((c) => c && !c.startsWith(`${name}=`));
-  return kept.length > 0 ? kept.join('; ') : undefined;
-}
-
 export interface PortTarget {
   session: LabSession;
   address: string;
@@ -76,6 +48,18 @@ export function resolvePortTarget(sessions: SessionManager, request: PortRequest
   const host = session.sandboxSession.host(request.hostName);
   session.touch();
   return { session, address: host.address, hostName: host.name, port: request.port };
+}
+
+/** What the answer's rewriting needs to know about where the service is and how it was asked. */
+export function serviceScope(request: PortRequest, target: PortTarget): ServiceScope {
+  return {
+    prefix: request.prefix,
+    sessionPorts: `/sessions/${request.sessionId}/ports`,
+    hostName: target.hostName,
+    address: target.address,
+    port: target.port,
+    upstreamPath: request.upstreamPath,
+  };
 }
 
 /** Headers that describe one connection, not the message; never forwarded (RFC 9110 §7.6.1). */

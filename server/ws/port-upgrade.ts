@@ -3,15 +3,19 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { statusOf } from '../http/error-handler.ts';
-import { cookieToken, cookiesForUpstream, resolvePortTarget, type PortRequest } from '../http/port-target.ts';
+import { cookieToken, cookiesForUpstream } from '../http/port-cookies.ts';
+import { confineAnswerHeaders } from '../http/port-answer.ts';
+import { resolvePortTarget, serviceScope, type PortRequest } from '../http/port-target.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
+import { readAnswerHead, serializeAnswerHead } from './answer-head.ts';
 import { originAllowed } from './origin.ts';
 import { rejectUpgrade } from './reject.ts';
 
 /**
  * WebSockets of a service opened through the port proxy (a web app's live updates): the
- * handshake is passed on to the host with Drydock's cookie removed, then bytes flow both ways.
+ * handshake is passed on to the host with Drydock's cookies removed, its answer's head is
+ * confined like any proxied answer (port-answer.ts), then bytes flow both ways.
  */
 export function proxyPortUpgrade(
   req: IncomingMessage,
@@ -36,7 +40,26 @@ export function proxyPortUpgrade(
     connected = true;
     upstream.write(handshake(req, request, `${target.hostName}:${target.port}`));
     if (head.length > 0) upstream.write(head);
-    socket.pipe(upstream).pipe(socket);
+    socket.pipe(upstream);
+    // The answer's head (a 101 may set cookies, any other status may redirect) is checked like an HTTP answer's.
+    readAnswerHead(upstream).then(
+      ({ statusLine, raw, rest }) => {
+        const confined = confineAnswerHeaders(raw, serviceScope(request, target));
+        if ('refused' in confined) {
+          upstream.destroy();
+          return rejectUpgrade(socket, statusOf('DD_PORT_REDIRECT_REFUSED'), 'DD_PORT_REDIRECT_REFUSED', confined.refused);
+        }
+        socket.write(serializeAnswerHead(statusLine, confined.headers), 'latin1');
+        if (rest.length > 0) socket.write(rest);
+        upstream.pipe(socket);
+        upstream.resume();
+      },
+      (err: unknown) => {
+        deps.log.debug({ err, host: target.hostName, port: target.port }, 'port proxy: bad upstream handshake answer');
+        upstream.destroy();
+        rejectUpgrade(socket, 502, 'DD_PORT_UNREACHABLE', `${target.hostName}:${target.port} did not answer the WebSocket handshake: ${(err as Error).message}`);
+      },
+    );
   });
   upstream.on('error', (err) => {
     deps.log.debug({ err, host: target.hostName, port: target.port }, 'port proxy: upstream socket failed');
@@ -56,7 +79,7 @@ function handshake(req: IncomingMessage, request: PortRequest, host: string): st
     lines.push(`${name}: ${req.rawHeaders[i + 1]}`);
   }
   lines.push(`Host: ${host}`);
-  const cookies = cookiesForUpstream(req.headers.cookie, request.sessionId);
+  const cookies = cookiesForUpstream(req.headers.cookie);
   if (cookies) lines.push(`Cookie: ${cookies}`);
   return lines.join('\r\n') + '\r\n\r\n';
 }
