@@ -36,7 +36,7 @@ export class DockerLabHost implements LabHost {
 
   /**
    * Sets the host's name (hostname, prompt, swarm node name), its session's addresses in
-   * /etc/hosts, and DRYDOCK_HOOKS_URL for login shells: where the platform receives registry
+   * /etc/hosts (which the host's resolver serves to DNS questions too), and DRYDOCK_HOOKS_URL for login shells: where the platform receives registry
    * notifications from this session.
    */
   async introduce(hostsLines: readonly string[], hooksUrl: string): Promise<void> {
@@ -48,6 +48,10 @@ export class DockerLabHost implements LabHost {
       'for entry in "$@"; do set -- $entry',
       '  grep -qE "^$1[[:space:]]+$2\\$" /etc/hosts || echo "$1\t$2" >> /etc/hosts',
       'done',
+      // The host's own resolver (see drydock-init) answers from /etc/hosts at once. Written in
+      // place: the file is the engine's bind mount, and a file it did not write it leaves alone.
+      'printf "nameserver 127.0.0.53\noptions timeout:1 attempts:1 ndots:0\n" > /etc/resolv.conf',
+      'pkill -HUP -x dnsmasq || true',
     ].join('\n');
     const result = await this.exec(['sh', '-c', script, 'introduce', this.name, hooksUrl, ...hostsLines]);
     if (result.exitCode !== 0) throw new DrydockError('DD_HOST_NOT_READY', `could not set up lab host ${this.name}: ${result.stderr}`);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectDocker } from './docker-client.ts';
 import { labelsFor } from './labels.ts';
 import type { DockerSandbox } from './docker-sandbox.ts';
-import { ENGINE_API_PORT, type SandboxSession } from './sandbox.ts';
+import { ENGINE_API_PORT, HOOKS_HOST_NAME, type SandboxSession } from './sandbox.ts';
 import { ownedResources, sh, startTestSandbox, testConfig } from '../test-support/sandbox.ts';
 
 // Integration tests: a real engine, real lab hosts, the real registry image and mirror.
@@ -206,6 +206,35 @@ describe('the warm pool', { timeout: 240_000 }, () => {
     }
     assert.match(await sh(c.host('worker1'), 'hostname; getent hosts manager'), /^worker1\n\S+\s+manager/);
     await c.dispose();
+  });
+
+  test('in a pooled multi-host session every host answers each name at once, by file and by DNS', async () => {
+    await sandbox.poolFilled();
+    const session = await sandbox.createSession({ hostNames: ['manager', 'worker1', 'worker2'] });
+    try {
+      assert.ok(session.timings.pooled >= 2, `pooled ${session.timings.pooled}`);
+      const names = ['manager', 'worker1', 'worker2', HOOKS_HOST_NAME, 'drydock-mirror'];
+      // Timed inside the host, so the exec round trip is not counted: getent asks for AAAA first,
+      // which is where a resolver that does not answer costs a timeout (a second). The best of
+      // three, so a busy machine's scheduling is not counted either.
+      const script = `TIMEFORMAT=%R; for n in "$@"; do
+        for t in A AAAA; do st=$(dig +time=1 +tries=1 "$t" "$n" | grep -oE 'status: [A-Z]+|timed out' | head -1); echo "$n $t $st"; done
+        a=$(getent hosts "$n" | awk '{print $1}')
+        best=$(for i in 1 2 3; do { time getent hosts "$n" >/dev/null; } 2>&1; done | sort -n | head -1)
+        echo "$n getent $a $(awk -v s="$best" 'BEGIN { printf "%d", s * 1000 }')"
+      done`;
+      for (const host of session.hosts) {
+        const lines = (await host.exec(['bash', '-c', script, 'probe', ...names])).stdout.trim().split('\n');
+        for (const name of names) {
+          for (const type of ['A', 'AAAA']) assert.ok(lines.includes(`${name} ${type} status: NOERROR`), `${host.name}: DNS ${type} ${name}: ${lines.join(' | ')}`);
+          const [, , address, ms] = lines.find((l) => l.startsWith(`${name} getent `))!.split(' ');
+          assert.ok(address, `${host.name} resolves ${name}`);
+          assert.ok(Number(ms) <= 50, `${host.name}: getent hosts ${name} took ${ms} ms`);
+        }
+      }
+    } finally {
+      await session.dispose();
+    }
   });
 
   test('close removes the pooled hosts too', async () => {

@@ -11,7 +11,7 @@ import { hostCreateOptions } from './host-spec.ts';
 import { LABHOST_IMAGE } from './images/catalog.ts';
 import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
 import { LABEL, labelsFor } from './labels.ts';
-import { ensureMirror } from './mirror.ts';
+import { ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER } from './mirror.ts';
 import { HOOKS_HOST_NAME, type LabHost, type Sandbox, type SandboxSession, type SandboxTimings, type SessionRequest } from './sandbox.ts';
 import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
@@ -265,8 +265,9 @@ class DockerSandboxSession implements SandboxSession {
 
   /**
    * Puts hosts in the lab's order and tells each host its name and every session host's
-   * address. /etc/hosts (not only the network's DNS aliases) makes a pooled host, created under
-   * another name, resolve its new name and its neighbours' at once.
+   * address. /etc/hosts (not the network's DNS aliases) makes a pooled host, created under
+   * another name, resolve its new name and its neighbours' at once: the first host of a pooled
+   * session keeps the slot's network and the alias it was created with.
    */
   async introduceHosts(names: readonly string[]): Promise<void> {
     const byName = new Map(this.members.map((h) => [h.name, h]));
@@ -281,6 +282,9 @@ class DockerSandboxSession implements SandboxSession {
       }),
     );
     addresses.push(`${this.network.gateway} ${HOOKS_HOST_NAME}`);
+    const mirror = await this.docker.getContainer(MIRROR_CONTAINER).inspect();
+    const mirrorAddress = mirror.NetworkSettings.Networks[this.network.name]?.IPAddress;
+    if (mirrorAddress) addresses.push(`${mirrorAddress} ${MIRROR_ALIAS}`);
     const hooksUrl = `http://${HOOKS_HOST_NAME}:${this.hooksPort}/events`;
     await Promise.all(this.members.map((h) => h.introduce(addresses, hooksUrl)));
   }
