@@ -3,6 +3,7 @@ import { HookInbox } from './hooks/hook-inbox.ts';
 import { libraryBodies } from './http/lab-bodies.ts';
 import { startHooksListener } from './http/hooks-listener.ts';
 import { startLabServer, type LabServer } from './http/lab-server.ts';
+import { factsOf, type PlatformFacts } from './labs/facts.ts';
 import type { Lab } from './labs/lab.ts';
 import { LabLibrary } from './labs/lab-library.ts';
 import { watchLabs } from './labs/lab-watcher.ts';
@@ -27,6 +28,8 @@ export interface DrydockOptions {
   render?: (markdown: string) => string;
   /** Dev mode: reload labs from this folder when their files change; open lessons follow. */
   watchLabsDir?: string;
+  /** Platform facts the labs are taught with; by default those the sandbox detected (tests state them). */
+  facts?: PlatformFacts;
 }
 
 export interface Drydock {
@@ -36,6 +39,8 @@ export interface Drydock {
   readonly sandbox: DockerSandbox;
   readonly hooks: HookInbox;
   readonly metrics: Metrics;
+  /** The labs as this server teaches them (`:::when` blocks resolved with its facts). */
+  readonly library: LabLibrary;
   /**
    * Stops accepting, tells attached learners, and ends every session; their hosts and the warm
    * pool are removed, or with keepHosts left for the next start's sweep.
@@ -66,14 +71,14 @@ export function policyFrom(config: Config): SessionPolicy {
 export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
   const { config, log } = options;
   const sandbox = await DockerSandbox.start(config, log);
-  const hooks = new HookInbox();
+  const hooks = new HookInbox({ sessionBytes: config.hooksSessionKib * 1024, totalBytes: config.hooksTotalMib * 1024 * 1024 });
   // The gauges read the session manager at scrape time; it exists by then.
   const metrics: Metrics = new Metrics({
     sessionStates: () => sessions.states(),
     hostCount: () => sessions.hostCount(),
     poolSize: () => sandbox.poolSize(),
   });
-  const library = new LabLibrary(options.labs);
+  const library = new LabLibrary(options.labs, options.facts ?? factsOf(sandbox.kernel));
   const watcher = options.watchLabsDir ? watchLabs(options.watchLabsDir, library, log) : undefined;
   const sessions = new SessionManager({
     sandbox,
@@ -116,6 +121,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     sandbox,
     hooks,
     metrics,
+    library,
     close: async (closeOptions = {}) => {
       // Stop accepting, then end the sessions while learners' sockets are still open, so each
       // browser is told why its session ended; then close what is left.

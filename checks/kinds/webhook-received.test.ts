@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HookInbox } from '../../server/hooks/hook-inbox.ts';
-import { startHooksListener } from '../../server/http/hooks-listener.ts';
-import { createLogger } from '../../server/logging/logger.ts';
-import type { DockerSandbox } from '../../server/sandbox/docker-sandbox.ts';
 import type { SandboxSession } from '../../server/sandbox/sandbox.ts';
-import { sh, startTestSandbox, testConfig } from '../../server/test-support/sandbox.ts';
+import { startHooksSession, type HooksSession } from '../../server/test-support/hooks-session.ts';
+import { sh, testConfig } from '../../server/test-support/sandbox.ts';
 import { CheckContext } from '../check-context.ts';
 import { runCheck } from '../run-checks.ts';
 
@@ -14,27 +12,18 @@ import { runCheck } from '../run-checks.ts';
 describe('webhook-received against a real registry', { timeout: 180_000 }, () => {
   const config = testConfig();
   const inbox = new HookInbox();
-  let sandbox: DockerSandbox;
+  let hooks: HooksSession;
   let session: SandboxSession;
   let context: CheckContext;
-  let closeListener: () => void;
 
   before(async () => {
-    sandbox = await startTestSandbox(config);
-    session = await sandbox.createSession({ hostNames: ['node1'] });
-    const listener = await startHooksListener({
-      port: config.hooksPort,
-      inbox,
-      sessionForAddress: (address) => (session.hosts.some((h) => h.address === address) ? session.id : undefined),
-      log: createLogger('silent'),
-    });
-    closeListener = () => listener.close();
+    hooks = await startHooksSession(config, inbox);
+    session = hooks.session;
     context = new CheckContext(session, { hooks: () => inbox.events(session.id) });
   });
   after(async () => {
     context?.close();
-    closeListener?.();
-    await sandbox?.close();
+    await hooks?.close();
   });
 
   const check = (params: Record<string, unknown>) =>

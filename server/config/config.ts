@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DrydockError } from '../errors/drydock-error.ts';
+import { logFormats } from '../logging/log-format.ts';
 
 /**
  * The one configuration schema. Every setting comes from the environment (DRYDOCK_*), is parsed
@@ -41,6 +42,16 @@ export const configSchema = z.object({
    * The one port of this machine that lab hosts may open.
    */
   hooksPort: z.coerce.number().int().min(1).max(65_535).default(8089),
+  /**
+   * Registry notifications each session keeps (as JSON), for its checks and its lesson view; the
+   * oldest go first. A real event is about 1 KiB.
+   */
+  hooksSessionKib: z.coerce.number().int().min(16).max(16 * 1024).default(256),
+  /**
+   * Registry notifications all sessions together keep; past it a session that would grow is
+   * refused (503) until others end. Above sessions × DRYDOCK_HOOKS_SESSION_KIB it never binds.
+   */
+  hooksTotalMib: z.coerce.number().int().min(1).max(4096).default(16),
 
   // The lab server (server/http, server/ws, server/sessions).
   /** HTTP port of the lab server (the catalog, the lab view, the API, session sockets, the port proxy). */
@@ -51,6 +62,12 @@ export const configSchema = z.object({
   labsDir: z.string().min(1).default('labs'),
   /** For instructors: reload a lab when its file changes; open lessons update without a restart. */
   devMode: z.union([z.boolean(), z.stringbool()]).default(false),
+  /**
+   * How the server writes its log on standard output: `auto` gives readable, coloured lines at a
+   * terminal and JSON lines anywhere else (a file, a pipe, `docker logs`, a log collector);
+   * `json` and `pretty` choose one everywhere.
+   */
+  logFormat: z.enum(logFormats).default('auto'),
   /**
    * Origins, besides the server's own, whose pages may open session WebSockets
    * (comma-separated, e.g. https://training.example.com).
