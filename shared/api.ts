@@ -14,6 +14,16 @@ export interface LabSummaryBody {
   hosts: readonly string[];
   tags: readonly string[];
   stepCount: number;
+  /** The course the lab belongs to and its place in it; the catalog lists a track in this order. */
+  track?: string;
+  order?: number;
+  /** The labs this one builds on, with their titles for links. */
+  requires: readonly LabRef[];
+}
+
+export interface LabRef {
+  id: string;
+  title: string;
 }
 
 export interface LabBody extends LabSummaryBody {

@@ -1,6 +1,7 @@
 /** Test support, not used in production code: the real lab server on 127.0.0.1:0 over a real engine. */
 import type { Config } from '../config/config.ts';
 import { startDrydock, type Drydock } from '../drydock.ts';
+import type { PlatformFacts } from '../labs/facts.ts';
 import type { Lab } from '../labs/lab.ts';
 import { createLogger } from '../logging/logger.ts';
 import type { StepVerifier } from '../sessions/lab-session.ts';
@@ -28,6 +29,8 @@ export async function startTestServer(options: {
   render?: (markdown: string) => string;
   config?: Partial<Config>;
   watchLabsDir?: string;
+  /** Platform facts stated instead of detected, to teach labs as another machine would. */
+  facts?: PlatformFacts;
 }): Promise<TestServer> {
   const config = testConfig({ port: 0, listenAddress: '127.0.0.1', ...options.config });
   const drydock = await startDrydock({
@@ -39,6 +42,7 @@ export async function startTestServer(options: {
     verifier: options.verifier === 'checks' ? undefined : (options.verifier ?? null),
     render: options.render ?? ((md) => `<p>${md}</p>`),
     watchLabsDir: options.watchLabsDir,
+    facts: options.facts,
   });
   return Object.assign(drydock, { config });
 }

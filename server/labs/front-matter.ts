@@ -17,17 +17,32 @@ const hostNames = z
     }
   });
 
-const frontMatterSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes (the folder name)'),
-  title: z.string().min(1),
-  summary: z.string().min(1),
-  level: z.enum(LAB_LEVELS),
-  /** Minutes a learner needs, roughly. */
-  duration: z.number().int().positive().max(600),
-  hosts: hostNames,
-  images: z.array(z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[\w.-]+)?$/, 'an image name such as registry:2')).default([]),
-  tags: z.array(z.string().min(1)).default([]),
-});
+const labId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes (the folder name)');
+
+const frontMatterSchema = z
+  .strictObject({
+    id: labId,
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    level: z.enum(LAB_LEVELS),
+    /** Minutes a learner needs, roughly. */
+    duration: z.number().int().positive().max(600),
+    hosts: hostNames,
+    images: z.array(z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[\w.-]+)?$/, 'an image name such as registry:2')).default([]),
+    tags: z.array(z.string().min(1)).default([]),
+    /** The course the lab belongs to, and its place in it: the catalog shows a track in this order. */
+    track: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, e.g. registry').optional(),
+    order: z.number().int().positive().optional(),
+    /** Labs (by id) whose skills this one builds on. */
+    requires: z.array(labId).default([]),
+    /** `false` keeps a lab (a format sample) out of the learner's catalog; it is still linted and verified. */
+    listed: z.boolean().default(true),
+  })
+  .superRefine((fm, ctx) => {
+    if ((fm.track === undefined) !== (fm.order === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [fm.track === undefined ? 'order' : 'track'], message: 'track and order go together: the order is the place in the track' });
+    }
+  });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;
 

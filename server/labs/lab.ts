@@ -3,6 +3,7 @@
  * produced only by the parser (parse-lab.ts), are deeply frozen, and are plain data, so the
  * server can send them to the browser as JSON.
  */
+import type { FactCondition } from './facts.ts';
 
 export const LAB_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
 export type LabLevel = (typeof LAB_LEVELS)[number];
@@ -21,6 +22,13 @@ export interface LabSummary {
   readonly images: readonly string[];
   readonly tags: readonly string[];
   readonly stepCount: number;
+  /** The course the lab belongs to (`registry`), and its place in it (1 comes first). */
+  readonly track: string | undefined;
+  readonly order: number | undefined;
+  /** Ids of the labs this one builds on. */
+  readonly requires: readonly string[];
+  /** False for labs kept out of the learner's catalog (format samples); they still load and verify. */
+  readonly listed: boolean;
 }
 
 export interface Lab extends LabSummary {
@@ -29,6 +37,8 @@ export interface Lab extends LabSummary {
   /** Markdown shown above the steps (everything before the first step heading). */
   readonly intro: string;
   readonly steps: readonly Step[];
+  /** Line of each front matter key, for problems found across labs (a missing prerequisite). */
+  readonly keyLines: Readonly<Record<string, number>>;
 }
 
 export interface Step {
@@ -68,6 +78,8 @@ export interface SolutionCommand {
   /** The block's text, one or more shell lines, without the trailing newline. */
   readonly script: string;
   readonly line: number;
+  /** Set inside a `:::when` block: the command runs only on machines where it holds. */
+  readonly when?: FactCondition;
 }
 
 /**
@@ -83,6 +95,8 @@ export interface CheckSpec {
   /** What the check proves, in a learner's words ("a registry answers on 127.0.0.1:5000"). */
   readonly title: string;
   readonly line: number;
+  /** Set inside a `:::when` block: the check applies only on machines where it holds. */
+  readonly when?: FactCondition;
 }
 
 /** A problem in a lab file. Printed as `file:line: message`. */

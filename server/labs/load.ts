@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkCourse } from './course.ts';
 import type { Lab, LabError } from './lab.ts';
 import { parseLab, type ParseOptions } from './parse-lab.ts';
 
@@ -16,8 +17,9 @@ export interface LabCatalog {
 export type LoadOptions = Pick<ParseOptions, 'mirrorImages'>;
 
 /**
- * Loads every lab under `dir` (one folder per lab, each with a lab.md). A lab with problems is
- * left out and its problems are returned. Ids are unique because each must equal its folder name.
+ * Loads every lab under `dir` (one folder per lab, each with a lab.md), and checks what they say
+ * about each other (prerequisites, places in tracks). A lab with problems is left out and its
+ * problems are returned. Ids are unique because each must equal its folder name.
  *
  * @example
  * const { labs, errors } = await loadLabCatalog('labs');
@@ -31,9 +33,13 @@ export async function loadLabCatalog(dir: string, options: LoadOptions = {}): Pr
     if (await isFile(file)) files.push(file);
   }
   const results = await Promise.all(files.map((f) => loadLab(f, options)));
+  const loaded = results.flatMap((r) => (r.lab ? [r.lab] : []));
+  const course = checkCourse(loaded, files.map((f) => basename(dirname(f))));
+  const errors = [...results.flatMap((r) => r.errors), ...course].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return Object.freeze({
-    labs: Object.freeze(results.flatMap((r) => (r.lab ? [r.lab] : []))),
-    errors: Object.freeze(results.flatMap((r) => r.errors)),
+    // A lab whose place in the course is wrong is left out too, as with any other problem.
+    labs: Object.freeze(loaded.filter((lab) => !course.some((e) => e.file === lab.file))),
+    errors: Object.freeze(errors),
   });
 }
 

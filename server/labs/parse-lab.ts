@@ -1,11 +1,13 @@
 import { CHECK_FENCE, parseCodeBlockInfo } from './code-block.ts';
 import { deepFreeze } from './deep-freeze.ts';
+import { describeFacts, everyFactSet, holds, type FactCondition } from './facts.ts';
 import { readFrontMatter, type FrontMatter } from './front-matter.ts';
 import type { CheckSpec, Hint, Lab, LabError, Solution, SolutionCommand, Step } from './lab.ts';
 import { didYouMean } from './nearest.ts';
 import { parseCheckBlock, type DeclaredHosts } from './parse-checks.ts';
 import { Problems } from './problems.ts';
 import { sectionMarkdown, splitSections, type Fence, type Section } from './sections.ts';
+import { findWhenBlocks, type WhenBlock } from './when-blocks.ts';
 
 export interface ParseOptions {
   /** The lab's id must equal this (the loader passes the folder name, so URLs match folders). */
@@ -31,8 +33,9 @@ export function parseLab(file: string, source: string, options: ParseOptions = {
   const lines = body.split('\n');
   const sections = splitSections(body);
   const intro = sections[0]!;
+  const whenAt = readWhenBlocks(body, sections, problems);
   checkCodeBlocks(intro, hosts, problems);
-  const steps = groupSteps(sections.slice(1), problems).map((group, index) => readStep(group, index, lines, hosts, problems));
+  const steps = groupSteps(sections.slice(1), problems).map((group, index) => readStep(group, index, lines, { hosts, whenAt }, problems));
   if (steps.length === 0) problems.add(lines.length, 'a lab needs at least one step: a `## Title` heading with text, a check block and a solution');
   checkUniqueStepIds(steps, problems);
   if (problems.count > 0 || !frontMatter) return { lab: undefined, errors: problems.list };
@@ -46,9 +49,14 @@ export function parseLab(file: string, source: string, options: ParseOptions = {
     images: frontMatter.images,
     tags: frontMatter.tags,
     stepCount: steps.length,
+    track: frontMatter.track,
+    order: frontMatter.order,
+    requires: frontMatter.requires,
+    listed: frontMatter.listed,
     file,
     intro: sectionMarkdown(lines, intro.from, intro.to),
     steps,
+    keyLines: Object.fromEntries(Object.keys(frontMatter).map((key) => [key, lineOf(key)])),
   };
   return { lab: deepFreeze(lab), errors: [] };
 }
@@ -87,18 +95,27 @@ function groupSteps(sections: readonly Section[], problems: Problems): StepGroup
   return groups;
 }
 
-function readStep(group: StepGroup, index: number, lines: readonly string[], hosts: DeclaredHosts, problems: Problems): Step {
+/** What a step's parts are read against: the declared hosts, and the `:::when` block a line is in. */
+interface StepContext {
+  hosts: DeclaredHosts;
+  whenAt: (line: number) => FactCondition | undefined;
+}
+
+function readStep(group: StepGroup, index: number, lines: readonly string[], context: StepContext, problems: Problems): Step {
   const { step } = group;
+  const { hosts, whenAt } = context;
   checkCodeBlocks(step, hosts, problems);
   const checkBlocks = step.fences.filter(isCheckBlock);
   const checks: CheckSpec[] = [];
   for (const fence of checkBlocks) {
     if (fence.nested) problems.add(fence.line, 'a check block must start at the beginning of a line, outside lists and quotes');
-    checks.push(...parseCheckBlock(fence.content, fence.line + 1, hosts, problems));
+    const when = whenAt(fence.line);
+    checks.push(...parseCheckBlock(fence.content, fence.line + 1, hosts, problems).map((check) => (when ? { ...check, when } : check)));
   }
   if (checkBlocks.length === 0) {
     problems.add(step.line, `step "${step.title}" has no check: add a \`\`\`check block that says how to tell the step is done`);
   }
+  checkEveryMachine(checks, step.line, `step "${step.title}" has no check`, problems);
   const hints: Hint[] = group.hints.map((h) => {
     checkCodeBlocks(h, hosts, problems);
     return { title: h.title || undefined, markdown: sectionMarkdown(lines, h.from, h.to), line: h.line };
@@ -111,11 +128,11 @@ function readStep(group: StepGroup, index: number, lines: readonly string[], hos
     markdown: sectionMarkdown(lines, step.from, step.to, checkBlocks),
     checks,
     hints,
-    solution: readSolution(group, lines, hosts, problems),
+    solution: readSolution(group, lines, context, problems),
   };
 }
 
-function readSolution(group: StepGroup, lines: readonly string[], hosts: DeclaredHosts, problems: Problems): Solution {
+function readSolution(group: StepGroup, lines: readonly string[], { hosts, whenAt }: StepContext, problems: Problems): Solution {
   const section = group.solution;
   if (!section) {
     problems.add(group.step.line, `step "${group.step.title}" has no solution: add a \`### Solution\` with the commands that complete it (\`\`\`bash HOST blocks)`);
@@ -124,12 +141,36 @@ function readSolution(group: StepGroup, lines: readonly string[], hosts: Declare
   checkCodeBlocks(section, hosts, problems);
   const commands: SolutionCommand[] = section.fences.flatMap((f) => {
     const { host } = parseCodeBlockInfo(f.info);
-    return host ? [{ host, script: f.content.replace(/\n$/, ''), line: f.line }] : [];
+    const when = whenAt(f.line);
+    return host ? [{ host, script: f.content.replace(/\n$/, ''), line: f.line, ...(when ? { when } : {}) }] : [];
   });
   if (commands.length === 0) {
     problems.add(section.line, `the solution of step "${group.step.title}" has no command block: add one such as \`\`\`bash ${hosts?.[0] ?? 'node1'}`);
   }
+  checkEveryMachine(commands, section.line, `the solution of step "${group.step.title}" has no command block`, problems);
   return { markdown: sectionMarkdown(lines, section.from, section.to), commands, line: section.line };
+}
+
+/**
+ * Reads the `:::when` blocks of the body. Each stays inside one section (a step's text, a hint,
+ * a solution), so a step is whole on every machine. Returns the condition a 1-based line is under.
+ */
+function readWhenBlocks(body: string, sections: readonly Section[], problems: Problems): (line: number) => FactCondition | undefined {
+  const blocks = findWhenBlocks(body, (line, message) => problems.add(line + 1, message));
+  const inOneSection = (b: WhenBlock) => sections.some((s) => s.from <= b.open && b.close < s.to);
+  for (const block of blocks.filter((b) => !inOneSection(b))) {
+    const heading = sections.find((s) => s.line - 1 > block.open && s.line - 1 < block.close);
+    problems.add(block.open + 1, `this \`:::when\` block runs into the heading on line ${heading?.line}: close it with a \`:::\` line before the heading`);
+  }
+  return (line) => blocks.find((b) => b.open < line - 1 && line - 1 < b.close)?.condition;
+}
+
+/** Parts some of which hold only under `:::when`: on every machine, at least one must hold. */
+function checkEveryMachine(parts: readonly { when?: FactCondition }[], line: number, missing: string, problems: Problems): void {
+  if (parts.length === 0) return; // already reported as missing altogether
+  for (const facts of everyFactSet()) {
+    if (!parts.some((p) => holds(p.when, facts))) problems.add(line, `${missing} on a machine with ${describeFacts(facts)}: add one outside the \`:::when\` blocks, or one for that machine`);
+  }
 }
 
 const isCheckBlock = (fence: Fence): boolean => parseCodeBlockInfo(fence.info).lang === CHECK_FENCE;

@@ -23,8 +23,13 @@ export function testLab(options: { id?: string; hosts?: string[]; steps?: number
     images: [],
     tags: [],
     stepCount: steps.length,
+    track: undefined,
+    order: undefined,
+    requires: [],
+    listed: true,
     file: 'labs/test-lab/lab.md',
     intro: 'An intro.',
     steps,
+    keyLines: {},
   };
 }
