@@ -1,6 +1,6 @@
 /** Test support for the e2e tests and the bench: the real server, built web app, real labs, real checks. */
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../server/config/config.ts';
+import { configSchema, type Config } from '../server/config/config.ts';
 import { startTestServer, type TestServer } from '../server/http/test-server.ts';
 import { loadLabCatalog } from '../server/labs/load.ts';
 import { renderMarkdown } from '../server/labs/render.ts';
@@ -20,6 +20,7 @@ export async function startE2eServer(options: { labsDir?: string; policy?: Parti
     render: renderMarkdown,
     webRoot: WEB_OUT,
     policy: options.policy,
-    config: options.config,
+    // The configuration learners get (the warm pool on), unless a test says otherwise.
+    config: { poolSize: configSchema.shape.poolSize.parse(undefined), ...options.config },
   });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
 import { startDrydock } from '../drydock.ts';
+import { describeFacts } from '../labs/facts.ts';
 import { formatLabError, type Lab } from '../labs/lab.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -11,6 +12,8 @@ export interface VerifyRunOptions {
   labsDir: string;
   labIds: readonly string[];
   print: (line: string) => void;
+  /** The warm pool of the private server: the default unless a test proves the pool-off path. */
+  poolSize?: number;
 }
 
 /**
@@ -33,7 +36,8 @@ export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] 
     owner: 'drydock-verify',
     port: 0,
     listenAddress: '127.0.0.1',
-    poolSize: 0,
+    // The warm pool stays at its default: learners get pooled hosts, so that is what verify proves.
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
     sessionsPerClient: 1,
     sessionsTotal: 1,
     // Not the default port, so a verify run works beside a running Drydock server.
@@ -41,10 +45,14 @@ export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] 
   });
   const drydock = await startDrydock({ config, log: createLogger(process.env.DRYDOCK_LOG_LEVEL ?? 'warn'), labs, webRoot: '/nonexistent' });
   const reports: LabReport[] = [];
+  // Labs with `:::when` blocks are proved in this machine's variant only: say which.
+  options.print(`platform facts: ${describeFacts(drydock.library.facts)}`);
   try {
     for (const lab of labs) {
       options.print(formatLabHeader(lab.id));
-      reports.push(await verifyLab(drydock.url, lab, { onStep: (_id, step) => options.print(formatStep(step)) }));
+      // The lab as this machine teaches it: its solutions and checks are those of its facts.
+      const taught = drydock.library.get(lab.id)!;
+      reports.push(await verifyLab(drydock.url, taught, { onStep: (_id, step) => options.print(formatStep(step)) }));
       const last = reports[reports.length - 1]!;
       if (last.error) options.print(`  ✖ ${last.error}`);
     }
