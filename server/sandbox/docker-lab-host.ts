@@ -48,9 +48,7 @@ export class DockerLabHost implements LabHost {
       'for entry in "$@"; do set -- $entry',
       '  grep -qE "^$1[[:space:]]+$2\\$" /etc/hosts || echo "$1\t$2" >> /etc/hosts',
       'done',
-      // The host's own resolver (see drydock-init) answers from /etc/hosts at once. Written in
-      // place: the file is the engine's bind mount, and a file it did not write it leaves alone.
-      'printf "nameserver 127.0.0.53\noptions timeout:1 attempts:1 ndots:0\n" > /etc/resolv.conf',
+      // The host's resolver (see drydock-init) serves /etc/hosts: have it read the new names.
       'pkill -HUP -x dnsmasq || true',
     ].join('\n');
     const result = await this.exec(['sh', '-c', script, 'introduce', this.name, hooksUrl, ...hostsLines]);
