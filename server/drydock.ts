@@ -103,6 +103,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
         allowedOrigins: config.allowedOrigins,
         metrics,
         unready: () => sandbox.engineProblem(),
+        facts: library.facts,
       },
       { port: config.port, address: config.listenAddress },
     );

@@ -48,6 +48,11 @@ export interface StartedSessionBody extends SessionBody {
   token: string;
 }
 
+/** What is true of the machine a server runs on; its lessons are taught for these facts. */
+export interface PlatformBody {
+  facts: Record<string, boolean>;
+}
+
 export interface ErrorBody {
   error: { code: string; message: string };
 }

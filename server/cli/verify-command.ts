@@ -1,8 +1,11 @@
 import { Command } from 'commander';
+import type { PlatformBody } from '../../shared/api.ts';
 import { loadConfig } from '../config/config.ts';
 import { startDrydock } from '../drydock.ts';
-import { describeFacts } from '../labs/facts.ts';
+import { DrydockError } from '../errors/drydock-error.ts';
+import { describeFacts, PLATFORM_FACTS, type PlatformFacts } from '../labs/facts.ts';
 import { formatLabError, type Lab } from '../labs/lab.ts';
+import { labForFacts } from '../labs/lab-for-facts.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { createLogger } from '../logging/logger.ts';
 import { verifyLab, type LabReport } from '../verify/verify-lab.ts';
@@ -14,11 +17,23 @@ export interface VerifyRunOptions {
   print: (line: string) => void;
   /** The warm pool of the private server: the default unless a test proves the pool-off path. */
   poolSize?: number;
+  /** A running Drydock to prove instead of a private one (its URL): as a learner uses it. */
+  server?: string;
+}
+
+/** Where the labs are proved: the server's URL, each lab as that server teaches it, and the clean-up. */
+interface VerifyTarget {
+  url: string;
+  facts: PlatformFacts;
+  /** The lab as the server teaches it, or why it cannot be proved there. */
+  lab(lab: Lab): Promise<Lab | string>;
+  close(): Promise<void>;
 }
 
 /**
- * Starts a private lab server on a free loopback port, proves each lab through it as a learner
- * would, and ends every session it started. Returns one report per lab.
+ * Proves each lab as a learner would, through a lab server: a private one on a free loopback port
+ * (which it stops afterwards), or a running deployment (`server`). Every session it starts, it
+ * ends. Returns one report per lab.
  */
 export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] | undefined> {
   const catalog = await loadLabCatalog(options.labsDir);
@@ -32,45 +47,93 @@ export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] 
     return undefined;
   }
   const labs: Lab[] = options.labIds.length ? catalog.labs.filter((l) => options.labIds.includes(l.id)) : [...catalog.labs];
+  const target = options.server ? await remoteTarget(options.server) : await privateTarget(labs, options.poolSize);
+  const reports: LabReport[] = [];
+  // Labs with `:::when` blocks are proved in the variant of the server's machine only: say which.
+  options.print(`${options.server ? `server ${target.url}; ` : ''}platform facts: ${describeFacts(target.facts)}`);
+  try {
+    for (const lab of labs) {
+      options.print(formatLabHeader(lab.id));
+      const taught = await target.lab(lab);
+      const report =
+        typeof taught === 'string'
+          ? { labId: lab.id, passed: false, steps: [], error: taught, ms: 0 }
+          : await verifyLab(target.url, taught, { onStep: (_id, step) => options.print(formatStep(step)) });
+      reports.push(report);
+      if (report.error) options.print(`  ✖ ${report.error}`);
+    }
+  } finally {
+    await target.close();
+  }
+  options.print(formatSummary(reports));
+  return reports;
+}
+
+async function privateTarget(labs: readonly Lab[], poolSize: number | undefined): Promise<VerifyTarget> {
   const config = loadConfig(process.env, {
     owner: 'drydock-verify',
     port: 0,
     listenAddress: '127.0.0.1',
     // The warm pool stays at its default: learners get pooled hosts, so that is what verify proves.
-    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+    ...(poolSize === undefined ? {} : { poolSize }),
     sessionsPerClient: 1,
     sessionsTotal: 1,
     // Not the default port, so a verify run works beside a running Drydock server.
     hooksPort: 18_089,
   });
   const drydock = await startDrydock({ config, log: createLogger(process.env.DRYDOCK_LOG_LEVEL ?? 'warn'), labs, webRoot: '/nonexistent' });
-  const reports: LabReport[] = [];
-  // Labs with `:::when` blocks are proved in this machine's variant only: say which.
-  options.print(`platform facts: ${describeFacts(drydock.library.facts)}`);
-  try {
-    for (const lab of labs) {
-      options.print(formatLabHeader(lab.id));
-      // The lab as this machine teaches it: its solutions and checks are those of its facts.
-      const taught = drydock.library.get(lab.id)!;
-      reports.push(await verifyLab(drydock.url, taught, { onStep: (_id, step) => options.print(formatStep(step)) }));
-      const last = reports[reports.length - 1]!;
-      if (last.error) options.print(`  ✖ ${last.error}`);
-    }
-  } finally {
-    await drydock.close();
-  }
-  options.print(formatSummary(reports));
-  return reports;
+  return {
+    url: drydock.url,
+    facts: drydock.library.facts,
+    lab: async (lab) => drydock.library.get(lab.id)!,
+    close: () => drydock.close(),
+  };
 }
 
-/** `drydock verify [LAB...]`: exit 1 when any lab fails, 2 when the labs cannot be loaded. */
+/**
+ * A deployment: its solutions and checks come from the local lab files, taught with the facts the
+ * server reports, so the files must be the ones it serves.
+ */
+async function remoteTarget(server: string): Promise<VerifyTarget> {
+  const url = server.replace(/\/+$/, '');
+  const facts = await fetchFacts(url);
+  return {
+    url,
+    facts,
+    lab: async (lab) => {
+      const response = await fetch(`${url}/api/labs/${encodeURIComponent(lab.id)}`);
+      if (response.status === 404) return `the server at ${url} has no lab "${lab.id}"`;
+      if (!response.ok) return `the server at ${url} answered ${response.status} for lab "${lab.id}"`;
+      return labForFacts(lab, facts);
+    },
+    close: async () => {},
+  };
+}
+
+async function fetchFacts(url: string): Promise<PlatformFacts> {
+  const response = await fetch(`${url}/api/platform`).catch((cause: unknown) => {
+    throw new DrydockError('DD_BAD_REQUEST', `no Drydock server answers at ${url}: ${(cause as Error).message}`, { cause });
+  });
+  const body = (response.ok ? await response.json().catch(() => undefined) : undefined) as Partial<PlatformBody> | undefined;
+  const facts = body?.facts;
+  if (!facts || !PLATFORM_FACTS.every((fact) => typeof facts[fact] === 'boolean')) {
+    throw new DrydockError(
+      'DD_BAD_REQUEST',
+      `the server at ${url} does not say its platform facts (GET /api/platform answered ${response.status}): is it a Drydock server of this version?`,
+    );
+  }
+  return Object.fromEntries(PLATFORM_FACTS.map((fact) => [fact, facts[fact]!])) as PlatformFacts;
+}
+
+/** `drydock verify [LAB...] [--server URL]`: exit 1 when any lab fails, 2 when the labs cannot be loaded. */
 export function verifyCommand(): Command {
   return new Command('verify')
     .description('prove labs end to end: for each step, its checks fail, its solution is typed into the terminals, its checks pass')
     .argument('[labs...]', 'lab ids (default: every lab)')
     .option('--labs-dir <dir>', 'the labs folder', 'labs')
-    .action(async (labIds: string[], opts: { labsDir: string }) => {
-      const reports = await runVerify({ labsDir: opts.labsDir, labIds, print: (line) => console.log(line) });
+    .option('--server <url>', 'prove a running Drydock (e.g. http://127.0.0.1:8080) through its public API, as a learner would, instead of a private server')
+    .action(async (labIds: string[], opts: { labsDir: string; server?: string }) => {
+      const reports = await runVerify({ labsDir: opts.labsDir, labIds, server: opts.server, print: (line) => console.log(line) });
       process.exitCode = !reports ? 2 : reports.every((r) => r.passed) ? 0 : 1;
     });
 }

@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import type { Config } from '../config/config.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
+import type { PlatformBody } from '../../shared/api.ts';
+import type { PlatformFacts } from '../labs/facts.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { errorHandler, pageNotFound, routeNotFound } from './error-handler.ts';
@@ -23,6 +25,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** What keeps the server from taking learners right now (the engine not answering), if anything. */
   unready: () => Promise<string | undefined>;
+  /** The platform facts its lessons are taught with (`:::when` blocks). */
+  facts: PlatformFacts;
 }
 
 /** The HTTP side of the lab server: the JSON API, the port proxy and the browser app. */
@@ -42,6 +46,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/sessions', portProxy(deps.sessions, deps.log));
   app.use('/api', express.json({ limit: '16kb' }));
   app.use('/api/labs', labRoutes(deps.labs));
+  // `drydock verify --server` proves a deployment's labs as that machine teaches them.
+  app.get('/api/platform', (_req, res) => {
+    const body: PlatformBody = { facts: { ...deps.facts } };
+    res.json(body);
+  });
   app.use('/api/sessions', sessionRoutes(deps.sessions, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown'));
   app.use('/api', routeNotFound);
   app.use(staticFiles(deps.webRoot));
