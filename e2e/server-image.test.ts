@@ -5,54 +5,11 @@
  * With the layer cache, the build takes a second; the first build takes under a minute.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { stat } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { LabSummaryBody, SessionBody, StartedSessionBody } from '../shared/api.ts';
-
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const IMAGE = 'drydock/server:test';
-const SOCKET = '/var/run/docker.sock';
-const LOCAL_CAS = '/usr/local/share/ca-certificates';
-
-async function docker(args: string[], timeoutMs = 60_000): Promise<string> {
-  const { stdout } = await run('docker', args, { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-  return stdout.trim();
-}
-
-/** A port nothing listens on now (the container shares the host's network). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** CA certificates this machine added (a TLS-inspecting proxy's), for the build's npm and curl. */
-async function localCaCerts(): Promise<string> {
-  const files = await readdir(LOCAL_CAS).catch(() => [] as string[]);
-  const pems = await Promise.all(files.filter((f) => f.endsWith('.crt')).map((f) => readFile(`${LOCAL_CAS}/${f}`, 'utf8')));
-  return pems.join('\n');
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, logs: () => Promise<string>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000}s; the server's log:\n${await logs()}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+import { DOCKER_SOCKET, SERVER_IMAGE, docker, freePort, localCaCerts, until } from './server-container.ts';
 
 describe('the server image', { timeout: 600_000 }, () => {
   const owner = `test-img-${randomBytes(3).toString('hex')}`;
@@ -62,16 +19,16 @@ describe('the server image', { timeout: 600_000 }, () => {
 
   before(async () => {
     const started = Date.now();
-    await docker(['build', '--quiet', '--build-arg', `EXTRA_CA_CERTS=${await localCaCerts()}`, '-t', IMAGE, '.'], 540_000);
+    await docker(['build', '--quiet', '--build-arg', `EXTRA_CA_CERTS=${await localCaCerts()}`, '-t', SERVER_IMAGE, '.'], 540_000);
     console.log(`# image built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const socketGroup = (await stat(SOCKET)).gid;
+    const socketGroup = (await stat(DOCKER_SOCKET)).gid;
     await docker([
       'run', '--detach', '--name', name,
       '--network', 'host',
       '--group-add', String(socketGroup),
-      '--volume', `${SOCKET}:${SOCKET}`,
+      '--volume', `${DOCKER_SOCKET}:${DOCKER_SOCKET}`,
       '--label', `io.drydock.owner=${owner}`,
       '--env', `DRYDOCK_OWNER=${owner}`,
       '--env', `DRYDOCK_PORT=${port}`,
@@ -79,7 +36,7 @@ describe('the server image', { timeout: 600_000 }, () => {
       // A webhook port of its own, so the test runs beside a Drydock server on this machine.
       '--env', `DRYDOCK_HOOKS_PORT=${20_000 + randomInt(20_000)}`,
       '--env', 'DRYDOCK_POOL_SIZE=0',
-      IMAGE,
+      SERVER_IMAGE,
     ]);
   });
 
@@ -93,7 +50,7 @@ describe('the server image', { timeout: 600_000 }, () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
 
     const { labs } = (await (await fetch(`${base}/api/labs`)).json()) as { labs: LabSummaryBody[] };
-    assert.ok(labs.some((l) => l.id === 'sample-registry'), `the catalog lists ${labs.map((l) => l.id).join(', ')}`);
+    assert.ok(labs.some((l) => l.id === 'registry-basics'), `the catalog lists ${labs.map((l) => l.id).join(', ')}`);
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<html/i, 'the browser app is served from dist/web');
@@ -122,7 +79,7 @@ describe('the server image', { timeout: 600_000 }, () => {
       'lab hosts were still there',
       30_000,
       async () => {
-        const ids = await docker(['ps', '-aq', '--filter', `label=io.drydock.owner=${owner}`, '--filter', 'label=io.drydock.managed=true']);
+        const ids = await docker(['ps', '-aq', '--filter', `label=io.drydock.owner=${owner}`, '--filter', 'label=io.drydock.role=host']);
         return ids === '' ? ids : undefined;
       },
       logs,

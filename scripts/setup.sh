@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v docker >/dev/null || missing+=(docker.io)
+# The compose test (e2e/compose.test.ts) drives compose.yaml; Debian has compose v1 only.
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 # The end-to-end tests drive Debian's Chromium (no browser download works offline).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configSchema, loadConfig, type Config } from './config/config.ts';
+import { configSchema, envName, loadConfig, type Config } from './config/config.ts';
 import { formatLabError } from './labs/lab.ts';
 import { loadLabCatalog } from './labs/load.ts';
 import { createLogger } from './logging/logger.ts';
@@ -24,7 +24,7 @@ function flagOverrides(argv: string[]): Partial<Config> {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, flagOverrides(process.argv.slice(2)));
-  const log = createLogger();
+  const log = createLogger(undefined, config.logFormat);
   const catalog = await loadLabCatalog(config.labsDir);
   for (const error of catalog.errors) log.warn(formatLabError(error));
   log.info({ labs: catalog.labs.map((l) => l.id), dir: config.labsDir }, 'labs loaded');
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  createLogger().fatal({ err }, err?.message ?? 'could not start');
+  // The configuration may be what failed: take the format from it alone, `auto` if it too is wrong.
+  const format = configSchema.shape.logFormat.catch('auto').parse(process.env[envName('logFormat')]);
+  createLogger(undefined, format).fatal({ err }, err?.message ?? 'could not start');
   process.exit(1);
 });

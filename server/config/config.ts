@@ -33,15 +33,23 @@ export const configSchema = z.object({
   /** Size of each session's subnet (27: 30 addresses, enough for the hosts, the mirror and the gateway). */
   subnetPrefix: z.coerce.number().int().min(20).max(29).default(27),
   /**
-   * Empty: the mirror is seeded with the locally built lesson images (works offline).
-   * A URL (e.g. https://registry-1.docker.io): the mirror runs as a pull-through cache of it.
+   * The mirror always serves the locally built lesson images and those added with
+   * `drydock images add`. A URL (e.g. https://registry-1.docker.io): it also pulls any other
+   * image through from there and caches it. `auto`: Docker Hub, if its /v2/ answers at start.
+   * Empty: offline, the mirror's images only.
    */
-  mirrorUpstream: z.union([z.literal(''), z.url()]).default(''),
+  mirrorUpstream: z.union([z.literal(''), z.literal('auto'), z.url()]).default('auto'),
   /**
    * Port of the webhook receiver that lab hosts reach as drydock-hooks (registry notifications).
    * The one port of this machine that lab hosts may open.
    */
   hooksPort: z.coerce.number().int().min(1).max(65_535).default(8089),
+  /**
+   * Port of the Docker Hub stand-in: lab hosts reach it as registry-1.docker.io, and its one job
+   * is to tell a learner, in the pull's error, that an image is not in the offline mirror.
+   * 0: the port after DRYDOCK_HOOKS_PORT. Lab hosts may open it too.
+   */
+  hubPort: z.coerce.number().int().min(0).max(65_535).default(0),
   /**
    * Registry notifications each session keeps (as JSON), for its checks and its lesson view; the
    * oldest go first. A real event is about 1 KiB.
