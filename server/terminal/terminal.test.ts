@@ -40,12 +40,13 @@ function setup(extra: Partial<TerminalOptions> = {}) {
   return { shell, terminal, received, sink };
 }
 
-test('a re-attaching browser gets the recent output, then the live stream', () => {
+test('a re-attaching browser gets the recent output, then the live stream', async () => {
   const { shell, terminal, received, sink } = setup();
   shell.emit('$ ');
   terminal.attach(sink);
   assert.deepEqual(received, ['$ ']);
   terminal.input('ls\r');
+  await Promise.resolve(); // input is written once the current task ends (InputCoalescer)
   shell.emit('ls\r\n');
   assert.deepEqual(shell.written, ['ls\r']);
   assert.deepEqual(received, ['$ ', 'ls\r\n']);
@@ -107,15 +108,17 @@ test('resizes reach the shell until it has exited', async () => {
   assert.deepEqual(shell.sizes, [{ cols: 120, rows: 40 }]);
 });
 
-test('input for a shell that stops reading is refused once with a reason, and flows again once it reads', () => {
+test('input for a shell that stops reading is refused once with a reason, and flows again once it reads', async () => {
   const { shell, terminal } = setup();
   shell.inputBacklog = INPUT_BACKLOG_BYTES;
   assert.throws(() => terminal.input('x'.repeat(1000)), (err: DrydockError) => err.code === 'DD_INPUT_BACKLOG' && /node1 is not reading what you type \(256 KiB/.test(err.message));
   terminal.input('y'.repeat(1000));
   terminal.input('\x03');
+  await Promise.resolve();
   assert.deepEqual(shell.written, [], 'dropped, and said only once');
   shell.inputBacklog = 0;
   terminal.input('ls\r');
+  await Promise.resolve();
   assert.deepEqual(shell.written, ['ls\r'], 'once it reads again, input flows');
   shell.inputBacklog = INPUT_BACKLOG_BYTES;
   assert.throws(() => terminal.input('z'), /not reading/, 'a new episode is reported again');

@@ -1,6 +1,7 @@
 import { DrydockError } from '../errors/drydock-error.ts';
 import { CommandMarkerScanner } from './command-marker.ts';
 import { FlowControl, type FlowLimits } from './flow-control.ts';
+import { InputCoalescer } from './input-coalescer.ts';
 import { OutputBatcher, type BatchOptions, type Timers } from './output-batcher.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import type { Shell, TerminalSize } from '../sandbox/sandbox.ts';
@@ -38,6 +39,7 @@ export class Terminal {
   private readonly flow: FlowControl;
   private readonly batcher: OutputBatcher;
   private readonly marks = new CommandMarkerScanner();
+  private readonly typed: InputCoalescer;
   /** Input is being refused; the learner has been told once. */
   private refusingInput = false;
   /** Resizes go to the engine one at a time; a burst (dragging the divider) ends in the last size. */
@@ -52,6 +54,7 @@ export class Terminal {
     this.replay = new ReplayBuffer(options.replayBytes);
     this.flow = new FlowControl(options.flow, shell);
     this.batcher = new OutputBatcher((batch, bytes) => this.send(batch, bytes), options.batch, options.timers);
+    this.typed = new InputCoalescer((data) => this.shell.write(data));
     shell.onData((chunk) => this.received(chunk));
     shell.onExit(() => this.ended());
   }
@@ -83,7 +86,7 @@ export class Terminal {
 
   /** Types into the shell; throws DD_INPUT_BACKLOG once when the shell stops taking input. */
   input(data: string): void {
-    const backlog = this.shell.inputBacklog;
+    const backlog = this.shell.inputBacklog + this.typed.pendingBytes;
     if (backlog >= INPUT_BACKLOG_BYTES) {
       if (this.refusingInput) return;
       this.refusingInput = true;
@@ -94,7 +97,7 @@ export class Terminal {
       );
     }
     if (backlog < INPUT_BACKLOG_BYTES / 2) this.refusingInput = false;
-    this.shell.write(data);
+    this.typed.push(data);
   }
 
   ack(bytes: number): void {
@@ -125,6 +128,7 @@ export class Terminal {
   close(): void {
     this.sink = undefined;
     this.batcher.discard();
+    this.typed.discard();
     this.shell.close();
   }
 

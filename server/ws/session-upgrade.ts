@@ -6,7 +6,9 @@ import { DrydockError } from '../errors/drydock-error.ts';
 import { statusOf } from '../http/error-handler.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
+import { MessageBudget, SOCKET_BUDGET, type BudgetLimits } from './message-budget.ts';
 import { originAllowed } from './origin.ts';
 import { rejectUpgrade } from './reject.ts';
 import { WsSessionClient } from './ws-session-client.ts';
@@ -18,6 +20,8 @@ export interface SessionSocketDeps {
   heartbeatMs: number;
   log: Logger;
   metrics?: Metrics;
+  /** What a session's socket may send (default SOCKET_BUDGET). */
+  budget?: BudgetLimits;
 }
 
 /**
@@ -28,6 +32,8 @@ export interface SessionSocketDeps {
 export class SessionSockets {
   private readonly wss: WebSocketServer;
   private readonly alive = new WeakSet<object>();
+  /** Kept per session, so a client cut off for flooding cannot reconnect to a fresh allowance. */
+  private readonly budgets = new WeakMap<LabSession, MessageBudget>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly deps: SessionSocketDeps) {
@@ -60,11 +66,25 @@ export class SessionSockets {
       if (!(err instanceof DrydockError)) throw err;
       return rejectUpgrade(socket, statusOf(err.code), err.code, err.message);
     }
+    const budget = this.budgetOf(session);
+    if (budget.blockedForMs > 0) {
+      const seconds = Math.ceil(budget.blockedForMs / 1000);
+      return rejectUpgrade(socket, statusOf('DD_INPUT_FLOOD'), 'DD_INPUT_FLOOD', `this session sent too many messages; try again in ${seconds} s`);
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
-      new WsSessionClient(ws, session, this.deps.log, this.deps.metrics);
+      new WsSessionClient(ws, session, this.deps.log, budget, this.deps.metrics);
     });
+  }
+
+  private budgetOf(session: LabSession): MessageBudget {
+    let budget = this.budgets.get(session);
+    if (!budget) {
+      budget = new MessageBudget(this.deps.budget ?? SOCKET_BUDGET);
+      this.budgets.set(session, budget);
+    }
+    return budget;
   }
 
   close(): void {

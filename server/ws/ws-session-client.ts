@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionClient } from '../sessions/session-client.ts';
+import type { MessageBudget } from './message-budget.ts';
 
 /** A client that keeps sending what the protocol refuses is cut off after this many errors. */
 const MAX_PROTOCOL_ERRORS = 100;
@@ -12,6 +13,8 @@ const MAX_PROTOCOL_ERRORS = 100;
  * under one window plus a batch per host; more means it acknowledges output it never read.
  */
 const MAX_BACKLOG_PER_HOST = 2 * FLOW.highBytes;
+/** How long a socket closed for flooding has to deliver its close frame before it is dropped. */
+const FLOOD_CLOSE_GRACE_MS = 500;
 
 /**
  * One browser's WebSocket, bound to its session: validated messages in, events and terminal
@@ -24,6 +27,8 @@ export class WsSessionClient implements SessionClient {
     private readonly ws: WebSocket,
     private readonly session: LabSession,
     private readonly log: Logger,
+    /** The session's, not this socket's: reconnecting does not refill it. */
+    private readonly budget: MessageBudget,
     private readonly metrics?: Pick<Metrics, 'terminalOutput' | 'terminalInput' | 'errorAnswered'>,
   ) {
     ws.on('message', (data, isBinary) => this.received(data, isBinary));
@@ -48,6 +53,9 @@ export class WsSessionClient implements SessionClient {
   }
 
   private received(data: RawData, isBinary: boolean): void {
+    // Before anything else, and O(1): a flood must cost as little as possible until it is cut off.
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.budget.spend(sizeOf(data))) return this.flooded();
     if (isBinary) return this.refuse('DD_PROTOCOL_INVALID', 'binary frames carry terminal output only; send JSON text');
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     if (bytes.length > LIMITS.messageBytes) {
@@ -66,6 +74,19 @@ export class WsSessionClient implements SessionClient {
     this.ws.close(1008, 'too much unread output');
   }
 
+  private flooded(): void {
+    this.budget.penalize();
+    this.metrics?.errorAnswered('DD_INPUT_FLOOD');
+    this.log.warn({ session: this.session.id }, 'closing a session socket that sends more messages than any person could');
+    // The reason is what the browser shows (at most 123 bytes).
+    this.ws.close(1008, `too many messages (over ${this.budget.describe()}); reconnect in a few seconds`);
+    // The flooder's answering close frame waits behind megabytes it has queued, and reading them
+    // (to find it) costs what the close is meant to stop: read nothing more, and drop the
+    // connection once the close frame has had time to leave.
+    this.ws.pause();
+    setTimeout(() => this.ws.terminate(), FLOOD_CLOSE_GRACE_MS).unref();
+  }
+
   private refuse(code: string, message: string): void {
     this.metrics?.errorAnswered(code);
     this.message({ type: 'error', code, message });
@@ -74,4 +95,8 @@ export class WsSessionClient implements SessionClient {
       this.ws.close(1008, 'too many invalid messages');
     }
   }
+}
+
+function sizeOf(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
 }

@@ -12,12 +12,15 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export interface SessionSocketHandlers {
   message(message: ServerMessage): void;
   output(hostIndex: number, data: Uint8Array): void;
-  state(state: ConnectionState): void;
+  /** `reason`: why the server closed the socket for good, in words for the learner. */
+  state(state: ConnectionState, reason?: string): void;
   /** The connection dropped: resolve true to reconnect (the session still runs), false to stop. */
   lost(): Promise<boolean>;
 }
 
 const MAX_RETRY_MS = 5_000;
+/** The server closed the socket for what this page sent (a flood, a broken protocol): retrying would only repeat it. */
+const POLICY_VIOLATION = 1008;
 
 /**
  * The session's one WebSocket: all its terminals and events. Reconnects with backoff after a
@@ -46,8 +49,14 @@ export class SessionSocket {
       this.handlers.state('open');
     };
     ws.onmessage = (event) => this.received(event.data);
-    ws.onclose = () => {
-      if (this.ws === ws) void this.dropped();
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      if (event.code === POLICY_VIOLATION) {
+        this.stopped = true;
+        this.ws = undefined;
+        return this.handlers.state('closed', event.reason || 'the server closed the connection');
+      }
+      void this.dropped();
     };
     this.ws = ws;
   }

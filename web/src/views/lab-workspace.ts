@@ -38,7 +38,7 @@ export class LabWorkspace {
     this.socket = new SessionSocket(session.id, session.token, {
       message: (m) => this.received(m),
       output: (index, data) => this.terminals.output(index, data),
-      state: (s) => this.connectionState(s),
+      state: (s, reason) => this.connectionState(s, reason),
       lost: () => this.stillRunning(),
     });
     const send = this.socket.send.bind(this.socket);
@@ -131,9 +131,10 @@ export class LabWorkspace {
     }
   }
 
-  private connectionState(state: ConnectionState): void {
-    this.connection.textContent = state === 'reconnecting' ? 'Reconnecting…' : '';
-    this.connection.classList.toggle('is-visible', state === 'reconnecting');
+  private connectionState(state: ConnectionState, reason?: string): void {
+    // Closed for good by the server: say why and how to come back, since nothing reconnects by itself.
+    this.connection.textContent = state === 'reconnecting' ? 'Reconnecting…' : reason ? `Disconnected: ${reason}. Reload the page to reconnect.` : '';
+    this.connection.classList.toggle('is-visible', state === 'reconnecting' || reason !== undefined);
   }
 
   /** After a drop: reconnect if the session still runs, else show how it ended. */
