@@ -23,6 +23,7 @@ export type DrydockErrorCode =
   | 'DD_SESSION_LIMIT'
   | 'DD_SESSION_BUSY'
   | 'DD_INPUT_BACKLOG'
+  | 'DD_INPUT_FLOOD'
   | 'DD_SESSION_ENDED'
   | 'DD_SESSION_EXTEND_LIMIT'
   | 'DD_ORIGIN_REFUSED'
