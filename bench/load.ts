@@ -89,7 +89,9 @@ function hostsCpuMs(ids: readonly string[]): number {
     ] as const) {
       try {
         return parse(readFileSync(path, 'utf8'));
-      } catch {}
+      } catch {
+        // not this cgroup layout: try the next
+      }
     }
     return NaN;
   };
@@ -105,7 +107,9 @@ function processTicks(roles: ReadonlyMap<number, string>): Map<string, number> {
       const name = roles.get(Number(pid)) ?? stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks.set(name, (ticks.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
-    } catch {} // gone meanwhile
+    } catch {
+      // the process is gone meanwhile
+    }
   }
   return ticks;
 }

@@ -7,9 +7,11 @@ if [ $# -gt 0 ]; then
   roots=("$@")
 else
   roots=(shared server checks bench e2e)
-  echo "Type-checking..."
+  echo "Type-checking, linting, checking the format..."
   npx tsc --noEmit -p .
   npx tsc --noEmit -p web
+  npx eslint --max-warnings 0 .
+  npx prettier --check --log-level warn .
 fi
 mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi

@@ -59,7 +59,7 @@ describe('an input flood on one session socket', { timeout: 180_000 }, () => {
     const first = report.closes[0]!;
     assert.equal(first.code, 1008, `closed as a policy violation: ${JSON.stringify(report.closes)}`);
     assert.match(first.reason, /^too many messages \(over \d+ messages a second\); reconnect in a few seconds$/);
-    assert.ok(first.atMs < 2_000, `closed within 2 s of the flood's start, not at ${first.atMs} ms`);
+    assert.ok(first.atMs < 5_000, `closed within 5 s of the flood's start, not at ${first.atMs} ms`);
     // The penalty refuses the reconnects before their handshake, so they deliver nothing.
     assert.ok(report.sent < 100_000, `${report.sent} messages got onto the wire in 6 s`);
     // The quiet baseline is a few milliseconds; below 5 ms one scheduler hiccup is a doubling.

@@ -1,0 +1,50 @@
+// Lint for the whole repository: typescript-eslint's recommended rules, plus the import fences
+// that keep the architecture as docs/architecture.md draws it.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** A `no-restricted-imports` rule that forbids importing from the given top-level folders. */
+function fence(folders, why) {
+  return {
+    'no-restricted-imports': ['error', { patterns: folders.map((folder) => ({ group: [`**/${folder}/**`], message: why })) }],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'artifacts/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // Terminal code matches escape sequences (ESC, BEL) on purpose.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    // The package itself; its integration tests start real lab hosts through the server's sandbox.
+    files: ['checks/**/*.ts'],
+    ignores: ['checks/**/*.test.ts'],
+    rules: fence(['server', 'web'], 'checks/ stands alone: declare the small shape it needs, or move the shared piece to shared/'),
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: fence(['server', 'checks', 'web'], 'shared/ is below the server, the checks and the browser: it imports none of them'),
+  },
+  {
+    files: ['web/src/**/*.ts'],
+    rules: fence(['server', 'checks'], 'the browser app talks to the server only through shared/ (protocol and API bodies)'),
+  },
+  {
+    // Production code never leans on test support.
+    files: ['server/**/*.ts', 'checks/**/*.ts', 'shared/**/*.ts', 'web/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/test-support/**', '**/*.test.ts'], message: 'production code must not import test support' }] },
+      ],
+    },
+  },
+);
