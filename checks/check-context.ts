@@ -1,10 +1,10 @@
-import type { ReceivedEvent } from '../server/hooks/hook-inbox.ts';
-import type { SandboxSession } from '../server/sandbox/sandbox.ts';
 import type { CheckTarget } from './check-kind.ts';
 import { EngineClient } from './engine/engine-client.ts';
+import type { CheckedSession } from './host/checked-host.ts';
 import { HostFiles } from './host/host-files.ts';
 import { NameResolver } from './host/name-resolver.ts';
 import { RegistryConnector } from './registry/registry-connector.ts';
+import type { ReceivedEvent } from './registry/registry-event.ts';
 import { AgentPool } from './support/agents.ts';
 
 export interface CheckContextOptions {
@@ -13,9 +13,6 @@ export interface CheckContextOptions {
   /** The registry notifications the platform received from this session's hosts. */
   hooks?: () => readonly ReceivedEvent[];
 }
-
-/** The hosts of a session, as checks see them. */
-export type CheckedSession = Pick<SandboxSession, 'hosts' | 'host'>;
 
 /**
  * Everything checks of one session share: keep-alive connections, cached files and name

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { ReceivedEvent } from '../server/hooks/hook-inbox.ts';
-import type { LabHost } from '../server/sandbox/sandbox.ts';
 import type { EngineClient } from './engine/engine-client.ts';
+import type { CheckedHost } from './host/checked-host.ts';
 import type { HostFiles } from './host/host-files.ts';
 import type { RegistryConnector } from './registry/registry-connector.ts';
+import type { ReceivedEvent } from './registry/registry-event.ts';
 
 /** What one check found: passed or not, and a sentence the learner can act on. */
 export interface CheckOutcome {
@@ -14,18 +14,9 @@ export interface CheckOutcome {
 export const pass = (message: string): CheckOutcome => ({ passed: true, message });
 export const fail = (message: string): CheckOutcome => ({ passed: false, message });
 
-/**
- * Thrown by probes when something cannot be looked at (nothing listens, the engine restarts, a
- * file is missing). The runner turns it into a failed outcome with this message, so its text is
- * written for the learner, like an outcome's.
- */
-export class ProbeFailure extends Error {
-  override readonly name = 'ProbeFailure';
-}
-
 /** Everything a check may look at, from the point of view of one lab host. */
 export interface CheckTarget {
-  readonly host: LabHost;
+  readonly host: CheckedHost;
   /** The host's own engine, through its Engine API. */
   readonly engine: EngineClient;
   /** Registries as a client in this host reaches them (`127.0.0.1:5000` means this host). */

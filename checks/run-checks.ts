@@ -1,6 +1,7 @@
-import { ProbeFailure, type CheckOutcome } from './check-kind.ts';
+import type { CheckOutcome } from './check-kind.ts';
 import type { CheckContext } from './check-context.ts';
 import { findCheckKind } from './kinds/index.ts';
+import { ProbeFailure } from './probe-failure.ts';
 
 /** What the runner needs of a check declaration; a lab's CheckSpec is one. */
 export interface CheckRequest {

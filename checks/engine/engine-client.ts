@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import { z } from 'zod';
-import { ENGINE_API_PORT, type LabHost } from '../../server/sandbox/sandbox.ts';
-import { ProbeFailure } from '../check-kind.ts';
+import { ENGINE_API_PORT } from '../../shared/platform.ts';
+import type { CheckedHost } from '../host/checked-host.ts';
+import { ProbeFailure } from '../probe-failure.ts';
 import { httpRequest } from '../support/http-request.ts';
 import {
   containerDetails,
@@ -30,7 +31,7 @@ export type Filters = Record<string, string[]>;
  */
 export class EngineClient {
   constructor(
-    private readonly host: Pick<LabHost, 'name' | 'address'>,
+    private readonly host: Pick<CheckedHost, 'name' | 'address'>,
     private readonly agent: http.Agent,
     private readonly timeoutMs: number,
   ) {}

@@ -1,5 +1,5 @@
-import type { LabHost } from '../../server/sandbox/sandbox.ts';
-import { ProbeFailure } from '../check-kind.ts';
+import { ProbeFailure } from '../probe-failure.ts';
+import type { CheckedHost } from './checked-host.ts';
 import { TtlCache } from '../support/ttl-cache.ts';
 
 /** How long a file read for a probe (a CA certificate) is reused before it is read again. */
@@ -12,7 +12,7 @@ const FILE_TTL_MS = 10_000;
 export class HostFiles {
   private readonly cache = new TtlCache<string>(FILE_TTL_MS);
 
-  constructor(private readonly host: LabHost) {}
+  constructor(private readonly host: CheckedHost) {}
 
   /** The file's text, or undefined when there is no such file. */
   async read(path: string): Promise<string | undefined> {
@@ -22,13 +22,16 @@ export class HostFiles {
     throw new ProbeFailure(`${path} in ${this.host.name} cannot be read: ${r.stderr.trim()}`);
   }
 
-  /** Like read, but kept for a few seconds; a missing file is a probe failure. */
+  /** Like read, but a missing file is a probe failure that says what the file is for. */
+  async readRequired(path: string, purpose: string): Promise<string> {
+    const text = await this.read(path);
+    if (text === undefined) throw new ProbeFailure(`there is no ${path} in ${this.host.name} (${purpose})`);
+    return text;
+  }
+
+  /** Like readRequired, but kept for a few seconds. */
   readCached(path: string, purpose: string): Promise<string> {
-    return this.cache.get(path, async () => {
-      const text = await this.read(path);
-      if (text === undefined) throw new ProbeFailure(`there is no ${path} in ${this.host.name} (${purpose})`);
-      return text;
-    });
+    return this.cache.get(path, () => this.readRequired(path, purpose));
   }
 
   /** Drops a cached file, e.g. a CA that failed to verify: the learner may have made a new one. */

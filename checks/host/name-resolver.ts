@@ -1,8 +1,8 @@
 import { isIPv4 } from 'node:net';
-import type { LabHost } from '../../server/sandbox/sandbox.ts';
-import { ProbeFailure } from '../check-kind.ts';
+import { ProbeFailure } from '../probe-failure.ts';
 import { isLoopback } from '../registry/registry-address.ts';
 import { TtlCache } from '../support/ttl-cache.ts';
+import type { CheckedHost } from './checked-host.ts';
 
 const LOOKUP_TTL_MS = 10_000;
 
@@ -22,8 +22,8 @@ export class NameResolver {
   private readonly lookups = new TtlCache<string>(LOOKUP_TTL_MS);
 
   constructor(
-    private readonly host: LabHost,
-    private readonly sessionHosts: readonly LabHost[],
+    private readonly host: CheckedHost,
+    private readonly sessionHosts: readonly CheckedHost[],
   ) {}
 
   /** The session has hosts besides this one (messages then say which host they mean). */

@@ -1,4 +1,6 @@
 import type { CheckKind } from '../check-kind.ts';
+import { certificateMatchesKey } from './certificate-matches-key.ts';
+import { certificateValidFor } from './certificate-valid-for.ts';
 import { command } from './command.ts';
 import { containerRunning } from './container-running.ts';
 import { daemonConfig } from './daemon-config.ts';
@@ -8,7 +10,9 @@ import { imageAbsent } from './image-absent.ts';
 import { imagePresent } from './image-present.ts';
 import { registryAnswers } from './registry-answers.ts';
 import { registryHasRepo } from './registry-has-repo.ts';
+import { registryAllowsDeletes } from './registry-allows-deletes.ts';
 import { registryHasTag } from './registry-has-tag.ts';
+import { registryReadOnly } from './registry-read-only.ts';
 import { registryRequiresAuth } from './registry-requires-auth.ts';
 import { registryServesTls } from './registry-serves-tls.ts';
 import { swarmActive } from './swarm-active.ts';
@@ -24,6 +28,10 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     registryHasTag,
     registryRequiresAuth,
     registryServesTls,
+    registryAllowsDeletes,
+    registryReadOnly,
+    certificateValidFor,
+    certificateMatchesKey,
     containerRunning,
     imagePresent,
     imageAbsent,

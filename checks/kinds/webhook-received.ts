@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { HOOKS_HOST_NAME } from '../../shared/platform.ts';
 import { defineCheckKind, fail, pass } from '../check-kind.ts';
-import { HOOKS_HOST_NAME } from '../../server/sandbox/sandbox.ts';
 import { repositoryName, tagName } from './params.ts';
 
 /**

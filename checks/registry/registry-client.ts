@@ -1,11 +1,14 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { ProbeFailure } from '../check-kind.ts';
+import { ProbeFailure } from '../probe-failure.ts';
 import type { HttpResponse } from '../support/http-request.ts';
+import { classifyDeleteAnswer, errorCode, NO_SUCH_DIGEST, type DeleteAnswer } from './delete-probe.ts';
 import { isManifestIndex, MANIFEST_ACCEPT } from './media-types.ts';
 
+export type RegistryMethod = 'GET' | 'HEAD' | 'DELETE';
+
 /** Sends one request to the registry; transport failures reject with a ProbeFailure. */
-export type RegistryTransport = (method: 'GET' | 'HEAD', path: string, headers?: OutgoingHttpHeaders) => Promise<HttpResponse>;
+export type RegistryTransport = (method: RegistryMethod, path: string, headers?: OutgoingHttpHeaders) => Promise<HttpResponse>;
 
 export interface Ping {
   status: number;
@@ -33,8 +36,8 @@ const manifestBody = z.object({
 const MAX_CATALOG_PAGES = 100;
 
 /**
- * The Registry HTTP API V2 as checks need it: read-only, one registry, as one learner's client
- * reaches it. Unexpected answers become ProbeFailures whose message names the registry.
+ * The Registry HTTP API V2 as checks need it: one registry, as one learner's client reaches it.
+ * It changes nothing: its only DELETE names a manifest that cannot exist (probeDelete). Unexpected answers become ProbeFailures whose message names the registry.
  *
  * @example
  * const client = await target.registries.open({ registry: '127.0.0.1:5000', tls: false });
@@ -102,6 +105,16 @@ export class RegistryClient {
     return digests;
   }
 
+  /**
+   * Asks the registry to delete a manifest no registry has, to learn whether it deletes, refuses
+   * deletes, or refuses every write (read-only mode).
+   */
+  async probeDelete(repository: string): Promise<DeleteAnswer> {
+    const res = await this.send('DELETE', `/v2/${repository}/manifests/${NO_SUCH_DIGEST}`);
+    if (servesHttps(res)) throw new ProbeFailure(`the registry on ${this.label} serves HTTPS, not plain HTTP`);
+    return classifyDeleteAnswer(res);
+  }
+
   private expectOk(res: HttpResponse, what: string): HttpResponse {
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status === 401) {
@@ -139,12 +152,4 @@ export function nextPage(link: string | undefined): string | undefined {
   if (!match) return undefined;
   const url = new URL(match[1]!, 'http://registry');
   return url.pathname + url.search;
-}
-
-function errorCode(body: string): string | undefined {
-  try {
-    return (JSON.parse(body) as { errors?: { code?: string }[] }).errors?.[0]?.code;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,12 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { checkServerIdentity } from 'node:tls';
-import type { LabHost } from '../../server/sandbox/sandbox.ts';
+import type { CheckedHost } from '../host/checked-host.ts';
 import type { HostFiles } from '../host/host-files.ts';
 import type { NameResolver } from '../host/name-resolver.ts';
 import type { AgentPool } from '../support/agents.ts';
 import { httpRequest, type HttpResponse } from '../support/http-request.ts';
 import { isIpAddress, parseRegistryAddress, type RegistryAddress } from './registry-address.ts';
-import { RegistryClient } from './registry-client.ts';
+import { RegistryClient, type RegistryMethod } from './registry-client.ts';
 import { handshake, type Handshake } from './tls-probe.ts';
 import { explainTransportError, isUntrustedCertificate, type ConnectionFacts } from './transport-errors.ts';
 
@@ -36,7 +36,7 @@ export interface RegistryEndpoint extends ConnectionFacts {
  */
 export class RegistryConnector {
   constructor(
-    private readonly host: LabHost,
+    private readonly host: CheckedHost,
     private readonly names: NameResolver,
     private readonly files: HostFiles,
     private readonly agents: AgentPool,
@@ -59,7 +59,7 @@ export class RegistryConnector {
   async open(c: RegistryConnection): Promise<RegistryClient> {
     const endpoint = await this.endpoint(c);
     const authorization = c.username !== undefined ? `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}` : undefined;
-    const send = async (method: 'GET' | 'HEAD', path: string, headers: OutgoingHttpHeaders = {}): Promise<HttpResponse> => {
+    const send = async (method: RegistryMethod, path: string, headers: OutgoingHttpHeaders = {}): Promise<HttpResponse> => {
       const all = authorization ? { ...headers, authorization } : headers;
       try {
         return await this.request(endpoint, method, path, all);
@@ -96,7 +96,7 @@ export class RegistryConnector {
     }
   }
 
-  private async request(e: RegistryEndpoint, method: 'GET' | 'HEAD', path: string, headers: OutgoingHttpHeaders): Promise<HttpResponse> {
+  private async request(e: RegistryEndpoint, method: RegistryMethod, path: string, headers: OutgoingHttpHeaders): Promise<HttpResponse> {
     const name = e.address.hostname;
     const ca = e.caPath ? await this.files.readCached(e.caPath, 'the CA certificate the check trusts') : undefined;
     return httpRequest({

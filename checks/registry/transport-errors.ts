@@ -1,4 +1,4 @@
-import { ProbeFailure } from '../check-kind.ts';
+import { ProbeFailure } from '../probe-failure.ts';
 
 /** What a check knows about the connection when it fails. */
 export interface ConnectionFacts {

@@ -7,7 +7,7 @@ export interface HttpRequest {
   /** Where to connect (an IP address on the session network). */
   address: string;
   port: number;
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'DELETE';
   path: string;
   headers?: http.OutgoingHttpHeaders;
   agent: http.Agent;

@@ -1,10 +1,4 @@
-import type { RegistryEvent } from './registry-event.ts';
-
-/** A received event with the time the platform got it. */
-export interface ReceivedEvent {
-  readonly receivedAt: string;
-  readonly event: RegistryEvent;
-}
+import type { ReceivedEvent, RegistryEvent } from '../../checks/registry/registry-event.ts';
 
 export type InboxListener = (sessionId: string, received: readonly ReceivedEvent[]) => void;
 

@@ -12,7 +12,7 @@ export interface LabHost {
   readonly containerId: string;
   /**
    * The host's address on its session network. The platform reaches the host's services there:
-   * its engine's API relay on ENGINE_API_PORT, and whatever the learner publishes.
+   * its engine's API relay on ENGINE_API_PORT (shared/platform.ts), and whatever the learner publishes.
    */
   readonly address: string;
   /** Runs a command to completion in the host (not in a terminal). */
@@ -40,15 +40,6 @@ export interface Shell {
   resume(): void;
   close(): void;
 }
-
-/** Port of the relay to each host's engine API (plain HTTP, reachable only on the session network). */
-export const ENGINE_API_PORT = 2375;
-
-/**
- * The name every lab host resolves to the machine's address on its session network, where the
- * platform's webhook receiver (config.hooksPort) listens.
- */
-export const HOOKS_HOST_NAME = 'drydock-hooks';
 
 export interface SandboxSession {
   readonly id: string;

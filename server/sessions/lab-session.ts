@@ -1,6 +1,7 @@
 import type { ClientMessage, EndReason, SessionState, SessionView, StepStatus } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
-import type { HookInbox, ReceivedEvent } from '../hooks/hook-inbox.ts';
+import type { ReceivedEvent } from '../../checks/registry/registry-event.ts';
+import type { HookInbox } from '../hooks/hook-inbox.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Sandbox, SandboxSession } from '../sandbox/sandbox.ts';
