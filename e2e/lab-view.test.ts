@@ -50,6 +50,26 @@ describe('the lab view in a browser', { timeout: 240_000 }, () => {
     await waitForTerminal(page, 'node1', /^typed-42\s*$/m);
   });
 
+  test('a mouse click past column 95 reaches the host byte for byte (an X10 report, sent through onBinary)', async (t) => {
+    await page.setViewportSize({ width: 1920, height: 800 }); // room for a column above 95
+    t.after(() => page.setViewportSize({ width: 1280, height: 800 }));
+    await page.keyboard.type('clear; sleep 0.5; printf "size-%s\\n" "$(stty size | tr " " x)"\n');
+    const size = /^size-(\d+)x(\d+)\s*$/m.exec(await waitForTerminal(page, 'node1', /^size-\d+x\d+\s*$/m))!;
+    const [rows, cols] = [Number(size[1]), Number(size[2])];
+    assert.ok(cols >= 100, `${cols} columns`);
+    // Mouse reporting on, a raw TTY, then whatever the terminal sends for one click.
+    const readClick = 'head -c 12 | od -An -tx1 | sed "s/^/read-$((2+2)):/"';
+    await page.keyboard.type(`printf '\\e[?1000h'; stty raw -echo; echo go-$((1+1)); ${readClick}; stty sane; printf '\\e[?1000l'\n`);
+    await waitForTerminal(page, 'node1', /^go-2/m);
+    const box = (await page.locator('.host-terminal[data-host="node1"] .xterm-screen').boundingBox())!;
+    const [col, row] = [100, 2];
+    await page.mouse.click(box.x + ((col - 0.5) * box.width) / cols, box.y + ((row - 0.5) * box.height) / rows);
+    // ESC [ M, then 32 + button (0 pressed, 3 released), 32 + column, 32 + row: 0x84 is not UTF-8 on its own.
+    const read = /read-4:(.*)$/m.exec(await waitForTerminal(page, 'node1', /read-4:.*\S/m))![1]!.trim();
+    assert.equal(read, '1b 5b 4d 20 84 22 1b 5b 4d 23 84 22');
+    await page.keyboard.type('clear\n');
+  });
+
   test('a code block runs in its own host, and the step turns green', async () => {
     const block = page.locator('pre.dd-code[data-host="node2"]').first();
     await block.click();

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then
   roots=("$@")
 else
-  roots=(shared server checks bench e2e)
+  roots=(shared server checks bench e2e web)
   echo "Type-checking, linting, checking the format..."
   npx tsc --noEmit -p .
   npx tsc --noEmit -p web

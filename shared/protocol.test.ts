@@ -5,6 +5,10 @@ import { LIMITS, decodeOutputFrame, encodeOutputFrame, parseClientMessage, parse
 test('valid client messages parse to their typed form', () => {
   assert.deepEqual(parseClientMessage('{"type":"input","host":"node1","data":"ls\\r"}'), { ok: true, message: { type: 'input', host: 'node1', data: 'ls\r' } });
   assert.deepEqual(parseClientMessage('{"type":"check"}'), { ok: true, message: { type: 'check' } });
+  assert.deepEqual(parseClientMessage('{"type":"input","host":"node1","data":"G1tNIIAh","encoding":"base64"}'), {
+    ok: true,
+    message: { type: 'input', host: 'node1', data: 'G1tNIIAh', encoding: 'base64' },
+  });
 });
 
 test('anything else is an error result with a reason, never an exception', () => {
@@ -17,6 +21,9 @@ test('anything else is an error result with a reason, never an exception', () =>
     ['{"type":"format-disk"}', /invalid message at type/],
     ['{"type":"input","host":"node1"}', /at data/],
     ['{"type":"input","host":"../etc","data":"x"}', /at host: a host name/],
+    ['{"type":"input","host":"node1","data":"ls\\r","encoding":"base64"}', /at data: data is not base64/],
+    ['{"type":"input","host":"node1","data":"G1tNIIA","encoding":"base64"}', /at data: data is not base64/],
+    ['{"type":"input","host":"node1","data":"x","encoding":"latin1"}', /at encoding/],
     ['{"type":"resize","host":"node1","cols":80.5,"rows":24}', /at cols/],
     ['{"type":"resize","host":"node1","cols":80,"rows":100000}', /at rows/],
     ['{"type":"ack","host":"node1","bytes":-5}', /at bytes/],

@@ -22,7 +22,7 @@ export const LIMITS = {
   messageBytes: 64 * 1024,
   /** Frames above this close the connection (the ws library refuses them before parsing). */
   frameBytes: 1024 * 1024,
-  /** The browser splits a paste into input messages of at most this many characters. */
+  /** The browser splits a paste into input messages of at most this many characters (base64 ones included). */
   inputChars: 16 * 1024,
 } as const;
 
@@ -37,10 +37,21 @@ export const FLOW = {
 
 const hostName = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, 'a host name: lower-case letters, digits, dashes'));
 const count = (max: number) => z.number().check(z.int(), z.minimum(1), z.maximum(max));
+const isBase64 = (text: string) => text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
-  /** Keystrokes or pasted text for a host's terminal. */
-  z.strictObject({ type: z.literal('input'), host: hostName, data: z.string().check(z.maxLength(LIMITS.inputChars)) }),
+  /**
+   * Keystrokes or pasted text for a host's terminal. `base64`: `data` is raw bytes, written to the
+   * shell exactly (xterm.js's onBinary: X10 mouse reports carry bytes above 0x7f that are not UTF-8).
+   */
+  z
+    .strictObject({
+      type: z.literal('input'),
+      host: hostName,
+      data: z.string().check(z.maxLength(LIMITS.inputChars)),
+      encoding: z.optional(z.literal('base64')),
+    })
+    .check(z.refine((m) => m.encoding !== 'base64' || isBase64(m.data), { message: 'data is not base64', path: ['data'] })),
   z.strictObject({ type: z.literal('resize'), host: hostName, cols: count(1000), rows: count(500) }),
   /** This many more bytes of the host's output have been parsed by the terminal. */
   z.strictObject({ type: z.literal('ack'), host: hostName, bytes: count(64 * 1024 * 1024) }),

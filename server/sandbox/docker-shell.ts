@@ -44,7 +44,7 @@ class DockerShell implements Shell {
     this.stream.once('close', listener);
   }
 
-  write(data: string): void {
+  write(data: string | Uint8Array): void {
     if (this.stream.writable) this.stream.write(data);
   }
 

@@ -208,7 +208,7 @@ export class LabSession {
     }
     try {
       const terminal = this.terminals.get(message.host);
-      if (message.type === 'input') terminal.input(message.data);
+      if (message.type === 'input') terminal.input(message.encoding === 'base64' ? Buffer.from(message.data, 'base64') : message.data);
       else if (message.type === 'ack') terminal.ack(message.bytes);
       else if (message.type === 'resize') terminal.resize(message).catch((err) => this.deps.log.debug({ err }, 'resize failed'));
       else this.terminals.restart(message.host).catch((err) => this.report(client, err));

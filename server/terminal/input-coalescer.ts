@@ -6,20 +6,21 @@
  * task ends (a microtask by default), so a single keystroke is not delayed.
  */
 export class InputCoalescer {
-  private pending: string[] = [];
+  private pending: (string | Uint8Array)[] = [];
   private bytes = 0;
 
   constructor(
-    private readonly write: (data: string) => void,
+    private readonly write: (data: string | Uint8Array) => void,
     private readonly schedule: (flush: () => void) => void = queueMicrotask,
   ) {}
 
-  /** Input accepted and not yet written (UTF-16 units, close enough for a backlog bound). */
+  /** Input accepted and not yet written (UTF-16 units for text: close enough for a backlog bound). */
   get pendingBytes(): number {
     return this.bytes;
   }
 
-  push(data: string): void {
+  /** Text (written as UTF-8) or bytes (written as they are). */
+  push(data: string | Uint8Array): void {
     if (this.pending.length === 0) this.schedule(() => this.flush());
     this.pending.push(data);
     this.bytes += data.length;
@@ -33,8 +34,14 @@ export class InputCoalescer {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    const data = this.pending.length === 1 ? this.pending[0]! : join(this.pending);
     this.discard();
     this.write(data);
   }
+}
+
+/** Text stays text (the common case: keys); with any bytes among it, all of it becomes bytes. */
+function join(parts: readonly (string | Uint8Array)[]): string | Uint8Array {
+  if (parts.every((p) => typeof p === 'string')) return parts.join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
 }

@@ -85,7 +85,7 @@ export class Terminal {
   }
 
   /** Types into the shell; throws DD_INPUT_BACKLOG once when the shell stops taking input. */
-  input(data: string): void {
+  input(data: string | Uint8Array): void {
     const backlog = this.shell.inputBacklog + this.typed.pendingBytes;
     if (backlog >= INPUT_BACKLOG_BYTES) {
       if (this.refusingInput) return;

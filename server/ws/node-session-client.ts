@@ -82,6 +82,11 @@ export class NodeSessionClient {
     this.send({ type: 'input', host, data });
   }
 
+  /** Raw bytes for the shell, as the browser sends xterm.js's onBinary data (mouse reports). */
+  inputBytes(host: string, bytes: Uint8Array): void {
+    this.send({ type: 'input', host, data: Buffer.from(bytes).toString('base64'), encoding: 'base64' });
+  }
+
   text(hostIndex = 0): string {
     return Buffer.concat(this.output.get(hostIndex) ?? []).toString('utf8');
   }

@@ -63,6 +63,19 @@ describe('the session socket', { timeout: 120_000 }, () => {
     await client.close();
   });
 
+  test('binary input reaches the host byte for byte', async () => {
+    const client = await NodeSessionClient.connect(app.url, id, token);
+    await client.waitFor(() => client.text(0).includes('root@node1'), 'the prompt');
+    // A raw TTY hands the bytes to `head` untouched; `go-2` says it is raw before they are sent.
+    client.input('node1', 'stty raw -echo; echo go-$((1+1)); head -c 6 | od -An -tx1 | sed "s/^/read-$((2+2)):/"; stty sane\r');
+    await client.waitFor(() => client.text(0).includes('go-2'), 'the raw terminal');
+    // An X10 mouse report of a click at column 96 (xterm.js emits it through onBinary), then 0xff.
+    client.inputBytes('node1', Uint8Array.of(0x1b, 0x5b, 0x4d, 0x20, 0x80, 0xff));
+    await client.waitFor(() => /read-4:.*\n/.test(client.text(0)), 'the bytes the host read');
+    assert.equal(/read-4:(.*)\n/.exec(client.text(0))?.[1]?.trim(), '1b 5b 4d 20 80 ff');
+    await client.close();
+  });
+
   test('answers malformed, unknown and oversized messages with an error, and keeps working', async () => {
     const client = await NodeSessionClient.connect(app.url, id, token);
     const errors = () => client.of('error');

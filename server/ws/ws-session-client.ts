@@ -63,7 +63,7 @@ export class WsSessionClient implements SessionClient {
     }
     const parsed = parseClientMessage(bytes.toString('utf8'));
     if (!parsed.ok) return this.refuse(parsed.code, parsed.message);
-    if (parsed.message.type === 'input') this.metrics?.terminalInput(Buffer.byteLength(parsed.message.data));
+    if (parsed.message.type === 'input') this.metrics?.terminalInput(Buffer.byteLength(parsed.message.data, parsed.message.encoding));
     this.session.handle(this, parsed.message);
   }
 

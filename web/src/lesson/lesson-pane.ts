@@ -3,6 +3,7 @@ import type { StepStatus } from '../../../shared/protocol.ts';
 import { h, icon } from '../dom.ts';
 import { enhanceCodeBlocks } from './code-blocks.ts';
 import { hintsBlock } from './hints.ts';
+import { StepFollower } from './step-follower.ts';
 import { StepList } from './step-list.ts';
 
 export interface LessonHandlers {
@@ -16,20 +17,14 @@ export class LessonPane {
   readonly element: HTMLElement;
   private readonly steps: StepList;
   private readonly body = h('div', { class: 'lesson-body' });
-  private statuses: StepStatus[];
-  private shown = 0;
-  /** Follows the learner's progress until they pick a step themselves. */
-  private following = true;
+  private readonly follower: StepFollower;
 
   constructor(
     private lab: LabBody,
     private readonly handlers: LessonHandlers,
   ) {
-    this.statuses = lab.steps.map(() => ({ status: 'pending' }));
-    this.steps = new StepList(lab.steps, (i) => {
-      this.following = i === this.current;
-      this.show(i);
-    });
+    this.follower = new StepFollower(lab.steps.length);
+    this.steps = new StepList(lab.steps, (i) => this.pick(i));
     this.element = h(
       'section',
       { class: 'lesson-pane', attrs: { 'aria-label': 'Lesson' } },
@@ -40,33 +35,38 @@ export class LessonPane {
   }
 
   get current(): number {
-    const i = this.statuses.findIndex((s) => s.status !== 'passed');
-    return i < 0 ? this.statuses.length - 1 : i;
+    return this.follower.current;
   }
 
   get complete(): boolean {
-    return this.statuses.length > 0 && this.statuses.every((s) => s.status === 'passed');
+    return this.follower.complete;
   }
 
   /** Shows a new version of the lab's text (dev mode), staying on the step being read. */
   setLab(lab: LabBody): void {
     this.lab = lab;
     this.steps.setTitles(lab.steps.map((s) => s.title));
-    this.show(this.shown, false);
+    this.follower.setStepCount(lab.steps.length);
+    this.render(false);
   }
 
   setStatuses(statuses: readonly StepStatus[]): void {
-    const before = this.current;
-    this.statuses = [...statuses];
-    // A step that just passed: move on with the learner, unless they are reading another step.
-    const next = this.following && this.current !== before ? this.current : this.shown;
-    this.show(next, next !== this.shown);
+    this.render(this.follower.setStatuses(statuses));
   }
 
+  /** Shows a step; whether the lesson follows the learner stays as it was. */
   show(index: number, scrollTop = true): void {
-    this.shown = Math.max(0, Math.min(index, this.lab.steps.length - 1));
+    this.follower.show(index);
+    this.render(scrollTop);
+  }
+
+  private get shown(): number {
+    return this.follower.shown;
+  }
+
+  private render(scrollTop: boolean): void {
     const step = this.lab.steps[this.shown]!;
-    const status = this.statuses[this.shown] ?? { status: 'pending' };
+    const status = this.follower.status(this.shown);
     const text = h('div', { class: 'prose' });
     text.innerHTML = step.html; // rendered by the server from the lab file, raw HTML escaped
     enhanceCodeBlocks(text, this.handlers.run);
@@ -90,7 +90,7 @@ export class LessonPane {
         this.navigation(),
       ].filter((n): n is HTMLElement => n !== undefined),
     );
-    this.steps.update(this.statuses, this.shown);
+    this.steps.update(this.follower.all, this.shown);
     if (scrollTop) this.body.scrollTop = 0;
   }
 
@@ -121,12 +121,12 @@ export class LessonPane {
           { class: `btn ${this.complete ? 'btn-primary' : 'btn-secondary'}`, attrs: { type: 'button', 'data-action': 'finish' }, on: { click: () => this.handlers.finish() } },
           this.complete ? 'Finish lab' : 'End lab',
         )
-      : h('button', { class: `btn ${this.statuses[this.shown]?.status === 'passed' ? 'btn-primary' : 'btn-secondary'}`, attrs: { type: 'button' }, on: { click: () => this.pick(this.shown + 1) } }, 'Next step', icon('arrowRight', 16));
+      : h('button', { class: `btn ${this.follower.status(this.shown).status === 'passed' ? 'btn-primary' : 'btn-secondary'}`, attrs: { type: 'button' }, on: { click: () => this.pick(this.shown + 1) } }, 'Next step', icon('arrowRight', 16));
     return h('nav', { class: 'step-nav' }, back, forward);
   }
 
   private pick(index: number): void {
-    this.following = index === this.current;
-    this.show(index);
+    this.follower.pick(index);
+    this.render(true);
   }
 }

@@ -6,6 +6,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '../../../shared/protocol.ts';
+import { ReconnectPolicy } from './reconnect-policy.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -18,18 +19,13 @@ export interface SessionSocketHandlers {
   lost(): Promise<boolean>;
 }
 
-const MAX_RETRY_MS = 5_000;
-/** The server closed the socket for what this page sent (a flood, a broken protocol): retrying would only repeat it. */
-const POLICY_VIOLATION = 1008;
-
 /**
  * The session's one WebSocket: all its terminals and events. Reconnects with backoff after a
  * drop (a server restart, a network blip); the server re-attaches the same shells on arrival.
  */
 export class SessionSocket {
   private ws: WebSocket | undefined;
-  private attempts = 0;
-  private stopped = false;
+  private readonly reconnect = new ReconnectPolicy();
   private retryTimer: number | undefined;
 
   constructor(
@@ -39,24 +35,19 @@ export class SessionSocket {
   ) {}
 
   connect(): void {
-    this.stopped = false;
-    this.handlers.state(this.attempts === 0 ? 'connecting' : 'reconnecting');
+    this.handlers.state(this.reconnect.connecting());
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const ws = new WebSocket(`${scheme}://${location.host}/api/sessions/${this.sessionId}/ws`, [PROTOCOL, TOKEN_PROTOCOL_PREFIX + this.token]);
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
-      this.attempts = 0;
+      this.reconnect.opened();
       this.handlers.state('open');
     };
     ws.onmessage = (event) => this.received(event.data);
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
-      if (event.code === POLICY_VIOLATION) {
-        this.stopped = true;
-        this.ws = undefined;
-        return this.handlers.state('closed', event.reason || 'the server closed the connection');
-      }
-      void this.dropped();
+      this.ws = undefined;
+      void this.dropped(event.code, event.reason);
     };
     this.ws = ws;
   }
@@ -66,7 +57,7 @@ export class SessionSocket {
   }
 
   close(): void {
-    this.stopped = true;
+    this.reconnect.stop();
     window.clearTimeout(this.retryTimer);
     const ws = this.ws;
     this.ws = undefined;
@@ -85,16 +76,18 @@ export class SessionSocket {
       console.warn('drydock: ignored a server message', parsed.message);
       return;
     }
-    if (parsed.message.type === 'ended') this.stopped = true;
+    if (parsed.message.type === 'ended') this.reconnect.stop();
     this.handlers.message(parsed.message);
   }
 
-  private async dropped(): Promise<void> {
-    this.ws = undefined;
-    if (this.stopped) return this.handlers.state('closed');
+  private async dropped(code: number, reason: string): Promise<void> {
+    const verdict = this.reconnect.closed(code);
+    if (verdict === 'refused') return this.handlers.state('closed', reason || 'the server closed the connection');
+    if (verdict === 'stopped') return this.handlers.state('closed');
     this.handlers.state('reconnecting');
-    if (!(await this.handlers.lost()) || this.stopped) return this.handlers.state('closed');
-    const delay = Math.min(MAX_RETRY_MS, 250 * 2 ** this.attempts++);
+    // The page may have closed the socket while the session was being looked up.
+    const delay = (await this.handlers.lost()) ? this.reconnect.nextDelayMs() : undefined;
+    if (delay === undefined) return this.handlers.state('closed');
     this.retryTimer = window.setTimeout(() => this.connect(), delay);
   }
 }

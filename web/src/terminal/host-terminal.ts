@@ -1,8 +1,9 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
-import { FLOW, LIMITS, type ClientMessage } from '../../../shared/protocol.ts';
+import { FLOW, type ClientMessage } from '../../../shared/protocol.ts';
 import { h } from '../dom.ts';
+import { inputMessages } from './input-messages.ts';
 import type { Renderer } from './renderer-choice.ts';
 import { TERMINAL_FONT, terminalTheme } from './terminal-theme.ts';
 
@@ -36,7 +37,7 @@ export class HostTerminal {
     });
     this.term.loadAddon(this.fitAddon);
     this.term.onData((data) => this.typed(data));
-    this.term.onBinary((data) => this.typed(data));
+    this.term.onBinary((data) => this.typed(data, 'binary'));
     this.term.onResize(({ cols, rows }) => this.sizeChanged(cols, rows));
   }
 
@@ -98,15 +99,12 @@ export class HostTerminal {
     this.term.dispose();
   }
 
-  private typed(data: string): void {
+  private typed(data: string, kind: 'text' | 'binary' = 'text'): void {
     if (this.exited) {
       if (data.includes('\r') && !this.stopped) this.send({ type: 'restart', host: this.host });
       return;
     }
-    // A paste can be long; the protocol takes it in pieces.
-    for (let i = 0; i < data.length; i += LIMITS.inputChars) {
-      this.send({ type: 'input', host: this.host, data: data.slice(i, i + LIMITS.inputChars) });
-    }
+    for (const message of inputMessages(this.host, data, kind)) this.send(message);
   }
 
   private parsed(bytes: number): void {
