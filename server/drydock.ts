@@ -1,7 +1,8 @@
-import type { Config } from './config/config.ts';
+import { hubPortOf, type Config } from './config/config.ts';
 import { HookInbox } from './hooks/hook-inbox.ts';
 import { libraryBodies } from './http/lab-bodies.ts';
 import { startHooksListener } from './http/hooks-listener.ts';
+import { startHubStandIn } from './http/hub-stand-in.ts';
 import { startLabServer, type LabServer } from './http/lab-server.ts';
 import { factsOf, type PlatformFacts } from './labs/facts.ts';
 import type { Lab } from './labs/lab.ts';
@@ -11,6 +12,7 @@ import { renderMarkdown } from './labs/render.ts';
 import type { Logger } from './logging/logger.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { DockerSandbox } from './sandbox/docker-sandbox.ts';
+import { cachedHubState } from './sandbox/hub/hub-state.ts';
 import { ChecksVerifier } from './sessions/checks-verifier.ts';
 import type { StepVerifier } from './sessions/lab-session.ts';
 import { SessionManager, type SessionPolicy } from './sessions/session-manager.ts';
@@ -65,8 +67,8 @@ export function policyFrom(config: Config): SessionPolicy {
 
 /**
  * The whole lab server, composed in one place for `npm start`, `drydock verify` and the tests:
- * sandbox → sessions (with step checks and registry notifications) → HTTP, WebSockets and the
- * webhook receiver.
+ * sandbox → sessions (with step checks and registry notifications) → HTTP, WebSockets, the
+ * webhook receiver and the Docker Hub stand-in.
  */
 export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
   const { config, log } = options;
@@ -90,9 +92,17 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     log,
   });
   let hooksListener: Awaited<ReturnType<typeof startHooksListener>> | undefined;
+  let hubStandIn: Awaited<ReturnType<typeof startHubStandIn>> | undefined;
   let server: LabServer | undefined;
   try {
     hooksListener = await startHooksListener({ port: config.hooksPort, inbox: hooks, sessionForAddress: (a) => sessions.hostsIdForAddress(a), log });
+    hubStandIn = await startHubStandIn({
+      port: hubPortOf(config),
+      certificate: sandbox.hubCertificate,
+      state: cachedHubState(() => sandbox.hubState()),
+      isLabHost: (a) => sessions.hostsIdForAddress(a) !== undefined,
+      log,
+    });
     server = await startLabServer(
       {
         sessions,
@@ -110,6 +120,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
   } catch (err) {
     watcher?.close();
     hooksListener?.close();
+    hubStandIn?.close();
     await sessions.close();
     await sandbox.close();
     throw err;
@@ -129,6 +140,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
       watcher?.close();
       lab.stopAccepting();
       hooksListener?.close();
+      hubStandIn?.close();
       await sessions.close('shutdown', closeOptions);
       await lab.close();
       await sandbox.close(closeOptions);

@@ -7,6 +7,7 @@ import { DrydockError } from '../errors/drydock-error.ts';
 import { assertEngineAnswers, connectDocker } from '../sandbox/docker-client.ts';
 import { buildAllImages } from '../sandbox/images/build.ts';
 import { ensureMirror } from '../sandbox/mirror.ts';
+import { resolveMirrorUpstream } from '../sandbox/mirror-upstream.ts';
 
 const log = (line: string) => console.log(line);
 
@@ -16,11 +17,11 @@ try {
   await assertEngineAnswers(docker, config.dockerHost);
   const started = Date.now();
   const report = await buildAllImages(docker, log);
-  const mirror = await ensureMirror(docker, { upstream: config.mirrorUpstream }, log);
+  const mirror = await ensureMirror(docker, { upstream: await resolveMirrorUpstream(config.mirrorUpstream) }, log);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(
     `images: ${report.built.length} built, ${report.current.length} current; ` +
-      `mirror at ${mirror.url} (${config.mirrorUpstream ? `cache of ${config.mirrorUpstream}` : 'seeded'}); ${seconds}s`,
+      `mirror at ${mirror.url} (seeded${mirror.upstream ? `, pulling through from ${mirror.upstream}` : ', offline'}); ${seconds}s`,
   );
 } catch (err) {
   console.error(err instanceof DrydockError ? `error: ${err.message}` : err);

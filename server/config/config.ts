@@ -129,6 +129,11 @@ export const configSchema = z.object({
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
+/** The Docker Hub stand-in's port: DRYDOCK_HUB_PORT, or the one after the webhook receiver's. */
+export function hubPortOf(config: Pick<Config, 'hubPort' | 'hooksPort'>): number {
+  return config.hubPort || config.hooksPort + 1;
+}
+
 /** Environment variable for each setting: DRYDOCK_ + the key in SCREAMING_SNAKE_CASE. */
 export function envName(key: string): string {
   return 'DRYDOCK_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();

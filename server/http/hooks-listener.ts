@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DrydockErrorCode } from '../errors/drydock-error.ts';
 import { statusOf } from './error-handler.ts';
 import type { HookInbox } from '../hooks/hook-inbox.ts';
 import { MAX_ENVELOPE_BYTES, parseEnvelope } from '../hooks/registry-event.ts';
 import { TokenBuckets } from '../hooks/token-bucket.ts';
 import type { Logger } from '../logging/logger.ts';
+import { listenForHosts, senderOf } from './listen-for-hosts.ts';
 
 /**
  * Requests one host may post at once, then per second. A `docker push` sends one request per
@@ -37,15 +37,11 @@ export async function startHooksListener(options: HooksListenerOptions): Promise
   const server = createServer((req, res) => void handle(req, res, options, buckets));
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '0.0.0.0', resolve);
-  });
-  return Object.assign(server, { port: (server.address() as AddressInfo).port });
+  return listenForHosts(server, options.port);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HooksListenerOptions, buckets: TokenBuckets): Promise<void> {
-  const sender = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  const sender = senderOf(req.socket);
   const session = options.sessionForAddress(sender);
   if (!session) return reply(res, 'DD_HOOKS_SENDER_UNKNOWN', `${sender} is not a lab host of a running session`);
   if (req.method !== 'POST') return reply(res, 'DD_BAD_REQUEST', 'send registry notifications with POST', { allow: 'POST' }, 405);

@@ -8,11 +8,15 @@ import { parseCheckBlock, type DeclaredHosts } from './parse-checks.ts';
 import { Problems } from './problems.ts';
 import { sectionMarkdown, splitSections, type Fence, type Section } from './sections.ts';
 import { findWhenBlocks, type WhenBlock } from './when-blocks.ts';
+import { imageMentions, imagesMade } from './image-mentions.ts';
 
 export interface ParseOptions {
   /** The lab's id must equal this (the loader passes the folder name, so URLs match folders). */
   expectedId?: string;
-  /** When given, every image the front matter lists must be one of these (`name:tag`). */
+  /**
+   * When given, every image the front matter lists, and every Docker Hub image a code block
+   * pulls or runs, must be one of these (`name:tag`): the images the platform can provide.
+   */
   mirrorImages?: readonly string[];
 }
 
@@ -38,6 +42,7 @@ export function parseLab(file: string, source: string, options: ParseOptions = {
   const steps = groupSteps(sections.slice(1), problems).map((group, index) => readStep(group, index, lines, { hosts, whenAt }, problems));
   if (steps.length === 0) problems.add(lines.length, 'a lab needs at least one step: a `## Title` heading with text, a check block and a solution');
   checkUniqueStepIds(steps, problems);
+  if (options.mirrorImages) checkImageMentions(sections, options.mirrorImages, problems);
   if (problems.count > 0 || !frontMatter) return { lab: undefined, errors: problems.list };
   const lab: Lab = {
     id: frontMatter.id,
@@ -187,6 +192,25 @@ function checkCodeBlocks(section: Section, hosts: DeclaredHosts, problems: Probl
     }
     if (extra.length > 0) {
       problems.add(fence.line, `\`\`\`${lang} ${host}: unexpected "${extra.join(' ')}" after the host name (the format is \`\`\`bash HOST)`);
+    }
+  }
+}
+
+/** Languages of blocks whose commands a learner types or builds: shells, Dockerfiles, none given. */
+const COMMAND_LANGS: ReadonlySet<string> = new Set(['', 'bash', 'sh', 'shell', 'console', 'dockerfile']);
+
+/** A code block must not have learners pull or run an image the platform cannot give them. */
+function checkImageMentions(sections: readonly Section[], available: readonly string[], problems: Problems): void {
+  const fences = sections.flatMap((s) => s.fences).filter((f) => COMMAND_LANGS.has(parseCodeBlockInfo(f.info).lang.toLowerCase()));
+  const made = new Set(fences.flatMap((f) => imagesMade(f.content)));
+  for (const fence of fences) {
+    for (const mention of imageMentions(fence.content, made)) {
+      if (available.includes(mention.image)) continue;
+      problems.add(
+        fence.line + 1 + mention.lineOffset,
+        `image "${mention.written}" is not in the platform mirror (it has ${available.join(', ')})${didYouMean(mention.image, available)}: ` +
+          'use one it has, or have it added (`drydock images add`)',
+      );
     }
   }
 }

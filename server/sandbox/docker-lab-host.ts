@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { execInContainer, type ExecOptions, type ExecResult } from './exec.ts';
 import { openDockerShell } from './docker-shell.ts';
+import { HOST_HUB_SCRIPT, hostHubEnv, type HostHub } from './hub/host-hub.ts';
 import type { LabHost, Shell, TerminalSize } from './sandbox.ts';
 
 /** A lab host backed by a container on the local engine. */
@@ -37,9 +38,10 @@ export class DockerLabHost implements LabHost {
   /**
    * Sets the host's name (hostname, prompt, swarm node name), its session's addresses in
    * /etc/hosts (which the host's resolver serves to DNS questions too), and DRYDOCK_HOOKS_URL for login shells: where the platform receives registry
-   * notifications from this session.
+   * notifications from this session. With `hub`, Docker Hub's names lead to the platform's
+   * stand-in at the session's gateway, so a pull the mirror cannot serve says why.
    */
-  async introduce(hostsLines: readonly string[], hooksUrl: string): Promise<void> {
+  async introduce(hostsLines: readonly string[], hooksUrl: string, hub?: HostHub): Promise<void> {
     // Skips entries the engine already wrote (a cold host's own name), so each name appears once.
     const script = [
       'name=$1; hooks=$2; shift 2',
@@ -48,10 +50,11 @@ export class DockerLabHost implements LabHost {
       'for entry in "$@"; do set -- $entry',
       '  grep -qE "^$1[[:space:]]+$2\\$" /etc/hosts || echo "$1\t$2" >> /etc/hosts',
       'done',
+      ...HOST_HUB_SCRIPT,
       // The host's resolver (see drydock-init) serves /etc/hosts: have it read the new names.
       'pkill -HUP -x dnsmasq || true',
     ].join('\n');
-    const result = await this.exec(['sh', '-c', script, 'introduce', this.name, hooksUrl, ...hostsLines]);
+    const result = await this.exec(['sh', '-c', script, 'introduce', this.name, hooksUrl, ...hostsLines], { env: hostHubEnv(hub) });
     if (result.exitCode !== 0) throw new DrydockError('DD_HOST_NOT_READY', `could not set up lab host ${this.name}: ${result.stderr}`);
   }
 

@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectDocker } from './docker-client.ts';
 import { labelsFor } from './labels.ts';
 import type { DockerSandbox } from './docker-sandbox.ts';
-import { ENGINE_API_PORT, HOOKS_HOST_NAME, type SandboxSession } from './sandbox.ts';
+import { ENGINE_API_PORT, HOOKS_HOST_NAME } from '../../shared/platform.ts';
+import type { SandboxSession } from './sandbox.ts';
 import { ownedResources, sh, startTestSandbox, testConfig } from '../test-support/sandbox.ts';
 
 // Integration tests: a real engine, real lab hosts, the real registry image and mirror.

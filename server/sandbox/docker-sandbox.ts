@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config/config.ts';
+import { hubPortOf, type Config } from '../config/config.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { assertEngineAnswers, connectDocker, engineProblem, isEngineUnreachable } from './docker-client.ts';
@@ -11,8 +11,14 @@ import { hostCreateOptions } from './host-spec.ts';
 import { LABHOST_IMAGE } from './images/catalog.ts';
 import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
 import { LABEL, labelsFor } from './labels.ts';
-import { ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER } from './mirror.ts';
-import { HOOKS_HOST_NAME, type LabHost, type Sandbox, type SandboxSession, type SandboxTimings, type SessionRequest } from './sandbox.ts';
+import type { HubState } from './hub/hub-answer.ts';
+import { makeHubCertificate, type HubCertificate } from './hub/hub-certificate.ts';
+import type { HostHub } from './hub/host-hub.ts';
+import { ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER, type Mirror } from './mirror.ts';
+import { readMirrorCatalog } from './mirror-catalog.ts';
+import { resolveMirrorUpstream } from './mirror-upstream.ts';
+import { HOOKS_HOST_NAME } from '../../shared/platform.ts';
+import type { LabHost, Sandbox, SandboxSession, SandboxTimings, SessionRequest } from './sandbox.ts';
 import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
 import { SubnetAllocator } from './subnets.ts';
@@ -34,6 +40,9 @@ export class DockerSandbox implements Sandbox {
     readonly kernel: KernelFeatures,
     private readonly subnets: SubnetAllocator,
     private readonly lease: ServerLease,
+    private readonly mirror: Mirror,
+    /** What the Docker Hub stand-in serves with; lab hosts trust its CA for Docker Hub's names. */
+    readonly hubCertificate: HubCertificate,
   ) {
     this.pool = new WarmPool(
       config.poolSize,
@@ -54,15 +63,20 @@ export class DockerSandbox implements Sandbox {
     // owner must keep its hosts.
     const lease = await ServerLease.acquire(docker, config.owner, config.port, log);
     try {
-      await ensureMirror(docker, { upstream: config.mirrorUpstream }, (line) => log.info(line));
-      await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort]);
+      const upstream = await resolveMirrorUpstream(config.mirrorUpstream);
+      const [mirror, hubCertificate] = await Promise.all([
+        ensureMirror(docker, { upstream }, (line) => log.info(line)),
+        makeHubCertificate(docker),
+      ]);
+      log.info({ upstream: upstream || 'none (offline)' }, 'mirror ready');
+      await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort, hubPortOf(config)]);
       const swept = await sweepOwner(docker, config.owner);
       if (swept.containers + swept.networks > 0) log.info({ swept }, 'removed what an earlier run left behind');
       const kernel = await detectKernelFeatures();
       log.info({ kernel }, 'kernel features');
       const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);
       await markSubnetsInUse(docker, subnets);
-      const sandbox = new DockerSandbox(docker, config, log, kernel, subnets, lease);
+      const sandbox = new DockerSandbox(docker, config, log, kernel, subnets, lease, mirror, hubCertificate);
       sandbox.watch = watchHosts(docker, config.owner, { died: (id, why) => sandbox.hostDied(id, why), reconnected: () => void sandbox.recheckHosts() }, log);
       sandbox.pool.refill();
       return sandbox;
@@ -70,6 +84,11 @@ export class DockerSandbox implements Sandbox {
       await lease.release();
       throw err;
     }
+  }
+
+  /** What the Docker Hub stand-in tells learners: the mirror's images (read now) and its upstream. */
+  async hubState(): Promise<HubState> {
+    return { images: await readMirrorCatalog(this.mirror.url), upstream: this.mirror.upstream };
   }
 
   poolSize(): number {
@@ -105,7 +124,8 @@ export class DockerSandbox implements Sandbox {
     const first = this.pool.take();
     const id = first?.id ?? randomBytes(6).toString('hex');
     const network = first?.network ?? (await this.createNetwork(id));
-    const session = new DockerSandboxSession(id, this.docker, network, this.subnets, this.config.hooksPort, (s) => this.sessions.delete(s));
+    const hub = { port: hubPortOf(this.config), caPem: this.hubCertificate.caPem };
+    const session = new DockerSandboxSession(id, this.docker, network, this.subnets, this.config.hooksPort, hub, (s) => this.sessions.delete(s));
     this.sessions.add(session);
     let pooled = 0;
     try {
@@ -248,6 +268,7 @@ class DockerSandboxSession implements SandboxSession {
     private readonly network: SessionNetwork,
     private readonly subnets: SubnetAllocator,
     private readonly hooksPort: number,
+    private readonly hub: Omit<HostHub, 'gateway'>,
     private readonly onDisposed: (s: DockerSandboxSession) => void,
   ) {}
 
@@ -286,7 +307,8 @@ class DockerSandboxSession implements SandboxSession {
     const mirrorAddress = mirror.NetworkSettings.Networks[this.network.name]?.IPAddress;
     if (mirrorAddress) addresses.push(`${mirrorAddress} ${MIRROR_ALIAS}`);
     const hooksUrl = `http://${HOOKS_HOST_NAME}:${this.hooksPort}/events`;
-    await Promise.all(this.members.map((h) => h.introduce(addresses, hooksUrl)));
+    const hub = { ...this.hub, gateway: this.network.gateway };
+    await Promise.all(this.members.map((h) => h.introduce(addresses, hooksUrl, hub)));
   }
 
   get stopped(): ReadonlyMap<string, string> {

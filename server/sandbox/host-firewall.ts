@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { DrydockError } from '../errors/drydock-error.ts';
-import { LABHOST_IMAGE } from './images/catalog.ts';
+import { runOneShot } from './one-shot.ts';
 
 /** Named for its version: a server of an earlier version left a chain that let hosts reach open ports at any address. */
 const CHAIN = 'DRYDOCK-HOSTS';
@@ -11,7 +11,7 @@ const CHAIN = 'DRYDOCK-HOSTS';
  * Drydock server, the engine's other services and anything listening on 0.0.0.0 would answer.
  * Packets from the session address range to the machine are refused, except replies to
  * connections the platform opened (its engine-API reads, checks and port proxy) and the ports
- * the platform serves to hosts on purpose (the webhook receiver), and those only at gateway
+ * the platform serves to hosts on purpose (the webhook receiver, the Docker Hub stand-in), and those only at gateway
  * addresses (inside the session range), not at the machine's other addresses.
  *
  * The rules go in through the engine, in a short-lived container on the host's network with
@@ -39,22 +39,14 @@ export async function ensureHostFirewall(docker: Docker, subnetPool: string, ope
     }),
     `iptables -w -C INPUT -s "$1" -j ${CHAIN} 2>/dev/null || iptables -w -I INPUT -s "$1" -j ${CHAIN}`,
   ].join('\n');
-  const container = await docker.createContainer({
-    Image: LABHOST_IMAGE,
-    Entrypoint: ['sh', '-c', script, 'firewall', subnetPool, chain],
-    HostConfig: { NetworkMode: 'host', CapAdd: ['NET_ADMIN', 'NET_RAW'], AutoRemove: false },
+  const { exitCode, output } = await runOneShot(docker, [script, 'firewall', subnetPool, chain], {
+    NetworkMode: 'host',
+    CapAdd: ['NET_ADMIN', 'NET_RAW'],
   });
-  try {
-    await container.start();
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    if (StatusCode !== 0) {
-      const logs = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
-      throw new DrydockError(
-        'DD_SANDBOX_FIREWALL',
-        `could not install the firewall rules that keep lab hosts off this machine (${subnetPool}): ${logs.trim()}`,
-      );
-    }
-  } finally {
-    await container.remove({ force: true }).catch(() => {});
+  if (exitCode !== 0) {
+    throw new DrydockError(
+      'DD_SANDBOX_FIREWALL',
+      `could not install the firewall rules that keep lab hosts off this machine (${subnetPool}): ${output.trim()}`,
+    );
   }
 }

@@ -9,15 +9,15 @@ export interface HostPlacement {
   labels: Record<string, string>;
 }
 
-/**
- * Hosts are offline and pull through the mirror. The engine still looks these names up before
- * using its mirror; inside an internal network that lookup would hang for ten seconds, so they
- * resolve to an address that refuses at once.
- */
 /** Where drydock-init (images/labhost) expects the size-capped disk it moves the host's root onto. */
 const HOST_DISK_MOUNT = '/.drydock-disk';
 
-const REGISTRY_NAMES_REFUSED = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'auth.docker.io'];
+/**
+ * Docker Hub's token service: the stand-in (which registry-1.docker.io and the other Hub names
+ * lead to once a host joins a session, see hub/host-hub.ts) asks for no token, so nothing should
+ * reach it; this address refuses at once.
+ */
+const REGISTRY_NAMES_REFUSED = ['auth.docker.io'];
 
 /**
  * A lab host's CPU weight (cgroup cpu.shares; a process of the machine's and a default container

@@ -17,7 +17,7 @@ import { LABEL, labelsFor } from './labels.ts';
 export const MIRROR_CONTAINER = 'drydock-mirror';
 export const MIRROR_ALIAS = 'drydock-mirror';
 const SEEDER_CONTAINER = 'drydock-mirror-seeder';
-const MIRROR_VOLUME = 'drydock-mirror-data';
+export const MIRROR_VOLUME = 'drydock-mirror-data';
 const REGISTRY_IMAGE = 'registry:2';
 const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 /** The env form the 2.8 registry accepts for maintenance keys (see registry-facts: the flat key panics). */
@@ -26,7 +26,10 @@ const READ_ONLY = 'REGISTRY_STORAGE_MAINTENANCE={readonly: {enabled: true}}';
 const MIRROR_SPEC = '2';
 
 export interface MirrorOptions {
-  /** Empty: seed with local images. A URL: run as a pull-through cache of that registry. */
+  /**
+   * Empty: serve the seeded images only. A URL (already resolved, not `auto`): also pull any
+   * other image through from that registry and cache it.
+   */
   upstream: string;
 }
 
@@ -34,14 +37,24 @@ export interface Mirror {
   containerId: string;
   /** Where this process reaches the mirror's API (published on loopback). */
   url: string;
+  /** The registry it pulls through from, '' offline. */
+  upstream: string;
 }
 
-/** Starts the mirror if needed, recreating it when its image or mode changed; seeds it offline. */
+/**
+ * Starts the mirror if needed, recreating it when its image or mode changed, and seeds it with
+ * the platform's images, in either mode: a 2.8 pull-through cache serves what its storage holds
+ * when the upstream does not have a tag (or does not answer), so the seeded images work online
+ * and offline alike.
+ */
 export async function ensureMirror(docker: Docker, options: MirrorOptions, progress: Progress): Promise<Mirror> {
   const registryId = await registryImageId(docker);
   // A pull-through cache refuses pushes by itself, and must write what it caches.
   const env = options.upstream ? [`REGISTRY_PROXY_REMOTEURL=${options.upstream}`] : [READ_ONLY];
-  let info = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
+  let info = await docker
+    .getContainer(MIRROR_CONTAINER)
+    .inspect()
+    .catch(() => undefined);
   const stale = info && (info.Image !== registryId || !sameEnv(info.Config.Env ?? [], env) || info.Config.Labels?.[LABEL.spec] !== MIRROR_SPEC);
   if (info && stale) {
     progress('mirror: image, mode or settings changed, recreating it (its cached data is kept)');
@@ -54,16 +67,21 @@ export async function ensureMirror(docker: Docker, options: MirrorOptions, progr
   }
   const container = docker.getContainer(MIRROR_CONTAINER);
   if (!(await container.inspect()).State.Running) await container.start();
-  const mirror = { containerId: (await container.inspect()).Id, url: await publishedUrl(container) };
+  const mirror = { containerId: (await container.inspect()).Id, url: await publishedUrl(container), upstream: options.upstream };
   await waitForApi(mirror.url, MIRROR_CONTAINER);
   // A recreated mirror has lost the session networks it was on, this server's or another's.
   if (!info) await reattachSessionNetworks(docker);
-  if (!options.upstream) await seedMirror(docker, mirror, mirroredRefs(), progress);
+  await seedMirror(docker, mirror, mirroredRefs(), progress);
   return mirror;
 }
 
 async function registryImageId(docker: Docker): Promise<string> {
-  const id = (await docker.getImage(REGISTRY_IMAGE).inspect().catch(() => undefined))?.Id;
+  const id = (
+    await docker
+      .getImage(REGISTRY_IMAGE)
+      .inspect()
+      .catch(() => undefined)
+  )?.Id;
   if (!id) throw new DrydockError('DD_IMAGE_MISSING', `image ${REGISTRY_IMAGE} is missing: run \`npm run images\` first`);
   return id;
 }
@@ -94,7 +112,13 @@ function sameEnv(actual: string[], wanted: string[]): boolean {
 }
 
 async function ensureVolume(docker: Docker): Promise<void> {
-  const exists = await docker.getVolume(MIRROR_VOLUME).inspect().then(() => true, () => false);
+  const exists = await docker
+    .getVolume(MIRROR_VOLUME)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
   if (!exists) await docker.createVolume({ Name: MIRROR_VOLUME, Labels: labelsFor('platform', 'mirror-data') });
 }
 
@@ -115,7 +139,10 @@ async function publishedUrl(container: Docker.Container): Promise<string> {
 
 async function waitForApi(url: string, container: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${url}/v2/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(100);
   }
@@ -125,9 +152,14 @@ async function waitForApi(url: string, container: string): Promise<void> {
 export interface MirroredRef {
   /** The image on the machine's engine. */
   local: string;
-  /** Served as library/REPOSITORY:TAG. */
+  /** As learners name it on Docker Hub: `alpine`, `myorg/tool`. */
   repository: string;
   tag: string;
+}
+
+/** The repository's path in the registry: official images live under `library/`. */
+export function mirrorPath(repository: string): string {
+  return repository.includes('/') ? repository : `library/${repository}`;
 }
 
 /**
@@ -135,34 +167,67 @@ export interface MirroredRef {
  * writable seeder that lives only as long as the pushes. Returns the refs it pushed.
  */
 export async function seedMirror(docker: Docker, mirror: Mirror, refs: readonly MirroredRef[], progress: Progress): Promise<MirroredRef[]> {
-  const missing: MirroredRef[] = [];
-  for (const ref of refs) {
-    const local = await docker.getImage(ref.local).inspect().catch(() => undefined);
-    if (!local) throw new DrydockError('DD_IMAGE_MISSING', `image ${ref.local} is missing: run \`npm run images\``);
-    if ((await mirroredConfigDigest(mirror.url, `library/${ref.repository}`, ref.tag)) !== local.Id) missing.push(ref);
-  }
-  if (missing.length === 0) return [];
-  await docker.getContainer(SEEDER_CONTAINER).remove({ force: true }).catch(() => {});
-  const seeder = await docker.createContainer(registryContainer('mirror-seeder', []));
+  const locals = await Promise.all(
+    refs.map(async (ref) => {
+      const local = await docker
+        .getImage(ref.local)
+        .inspect()
+        .catch(() => undefined);
+      if (!local)
+        throw new DrydockError(
+          'DD_IMAGE_MISSING',
+          `image ${ref.local} is missing on this machine's engine: run \`npm run images\`, or \`docker pull\` or \`docker load\` it`,
+        );
+      return local.Id;
+    }),
+  );
+  // A pull-through cache asked for a tag would fetch it from its upstream: ask the seeder instead.
+  let seeder: { url: string; remove(): Promise<void> } | undefined = mirror.upstream ? await startSeeder(docker) : undefined;
   try {
-    await seeder.start();
-    const url = await publishedUrl(seeder);
-    await waitForApi(url, SEEDER_CONTAINER);
-    const host = new URL(url).host;
+    const readFrom = seeder?.url ?? mirror.url;
+    const missing: MirroredRef[] = [];
+    for (const [i, ref] of refs.entries()) {
+      if ((await mirroredConfigDigest(readFrom, mirrorPath(ref.repository), ref.tag)) !== locals[i]) missing.push(ref);
+    }
+    if (missing.length === 0) return [];
+    seeder ??= await startSeeder(docker);
+    const host = new URL(seeder.url).host;
     for (const ref of missing) {
-      progress(`mirror: seeding library/${ref.repository}:${ref.tag}`);
-      const target = `${host}/library/${ref.repository}`;
+      progress(`mirror: seeding ${mirrorPath(ref.repository)}:${ref.tag}`);
+      const target = `${host}/${mirrorPath(ref.repository)}`;
       await docker.getImage(ref.local).tag({ repo: target, tag: ref.tag });
       try {
         await follow(docker, await docker.getImage(`${target}:${ref.tag}`).push({ authconfig: { serveraddress: host } }), () => {});
       } finally {
-        await docker.getImage(`${target}:${ref.tag}`).remove({ noprune: true }).catch(() => {});
+        await docker
+          .getImage(`${target}:${ref.tag}`)
+          .remove({ noprune: true })
+          .catch(() => {});
       }
     }
+    return missing;
   } finally {
-    await seeder.remove({ force: true }).catch(() => {});
+    await seeder?.remove();
   }
-  return missing;
+}
+
+/** A writable registry on the mirror's storage, on loopback only, for as long as a seeding takes. */
+async function startSeeder(docker: Docker): Promise<{ url: string; remove(): Promise<void> }> {
+  await docker
+    .getContainer(SEEDER_CONTAINER)
+    .remove({ force: true })
+    .catch(() => {});
+  const seeder = await docker.createContainer(registryContainer('mirror-seeder', []));
+  const remove = () => seeder.remove({ force: true }).catch(() => {});
+  try {
+    await seeder.start();
+    const url = await publishedUrl(seeder);
+    await waitForApi(url, SEEDER_CONTAINER);
+    return { url, remove };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
 }
 
 /** The image ID (config digest) the mirror serves for a tag, if any. */
@@ -173,8 +238,17 @@ async function mirroredConfigDigest(url: string, path: string, tag: string): Pro
   return manifest.config?.digest;
 }
 
+/** Where a running mirror answers on loopback, without starting or changing it; undefined if it does not run. */
+export async function runningMirrorUrl(docker: Docker): Promise<string | undefined> {
+  const info = await docker
+    .getContainer(MIRROR_CONTAINER)
+    .inspect()
+    .catch(() => undefined);
+  const port = info?.State.Running ? info.NetworkSettings.Ports?.['5000/tcp']?.[0]?.HostPort : undefined;
+  return port ? `http://127.0.0.1:${port}` : undefined;
+}
+
 /** Puts the mirror on a session network under the name the hosts' daemon.json uses. */
 export async function attachMirror(docker: Docker, networkId: string): Promise<void> {
   await docker.getNetwork(networkId).connect({ Container: MIRROR_CONTAINER, EndpointConfig: { Aliases: [MIRROR_ALIAS] } });
 }
-

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hubPortOf } from '../config/config.ts';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,8 @@ import { testLab } from '../sessions/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
 import { MIRROR_CONTAINER } from './mirror.ts';
-import { ENGINE_API_PORT, type LabHost, type SandboxSession } from './sandbox.ts';
+import { ENGINE_API_PORT } from '../../shared/platform.ts';
+import type { LabHost, SandboxSession } from './sandbox.ts';
 import { inRange } from './subnets.ts';
 
 // From inside a lab host, try every address this machine has and every address of the other
@@ -42,7 +44,7 @@ describe('what a lab host can reach', { timeout: 180_000 }, () => {
     await app?.close();
   });
 
-  test('its own session, the mirror and the webhook port, and nothing else', async () => {
+  test('its own session, the mirror, the webhook and Docker Hub stand-in ports, and nothing else', async () => {
     const names = new Map<string, string>();
     for (const [name, addresses] of Object.entries(networkInterfaces())) {
       for (const a of addresses ?? []) {
@@ -62,6 +64,9 @@ describe('what a lab host can reach', { timeout: 180_000 }, () => {
     const ports = new Map<number, string>([
       [Number(new URL(app.url).port), 'lab-server'],
       [app.config.hooksPort, 'hooks'],
+      [hubPortOf(app.config), 'hub'],
+      // The engine's Docker Hub: the host's own NAT sends its gateway's 443 to the stand-in.
+      [443, 'https'],
       [(machineService.address() as AddressInfo).port, 'other-service'],
       [mirrorPublished, 'mirror-published'],
       [ENGINE_API_PORT, 'engine-api'],
@@ -77,7 +82,16 @@ describe('what a lab host can reach', { timeout: 180_000 }, () => {
 
     const reached = await reachable(node1, [...names.keys()], [...ports.keys()]);
     const listed = [...new Set(reached.map(({ address, port }) => `${names.get(address)}:${ports.get(port)}`))].sort();
-    assert.deepEqual(listed, ['another-gateway:hooks', 'gateway:hooks', 'mine/node2:engine-api', 'mine/node2:registry', 'mirror(mine):registry']);
+    assert.deepEqual(listed, [
+      'another-gateway:hooks',
+      'another-gateway:hub',
+      'gateway:hooks',
+      'gateway:https',
+      'gateway:hub',
+      'mine/node2:engine-api',
+      'mine/node2:registry',
+      'mirror(mine):registry',
+    ]);
   });
 
   test('not even with a route of its own through the mirror or the gateway', async () => {

@@ -31,7 +31,8 @@ export interface Shell {
   onData(listener: (chunk: Buffer) => void): void;
   /** Called once when the shell ends (the learner typed `exit`, or the host went away). */
   onExit(listener: () => void): void;
-  write(data: string): void;
+  /** Text is written as UTF-8; bytes as they are (a mouse report's bytes above 0x7f). */
+  write(data: string | Uint8Array): void;
   /** Bytes written and not yet taken by the host (a program that does not read its input). */
   readonly inputBacklog: number;
   resize(size: TerminalSize): Promise<void>;

@@ -9,10 +9,11 @@ import { ownerFilter } from '../sandbox/labels.ts';
 
 /** A config whose owner is unique to this test run, so its sweep touches nothing else. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  // A webhook port of its own, so tests run beside a Drydock server and beside each other; from
+  // A webhook port and a Docker Hub stand-in port of its own, so tests run beside a Drydock server and beside each other; from
   // a small range, so the firewall (which only ever adds open ports) gains at most a hundred.
   const hooksPort = 18_100 + randomInt(100);
-  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort, ...overrides });
+  const hubPort = 18_200 + randomInt(100);
+  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort, hubPort, ...overrides });
 }
 
 export function startTestSandbox(config: Config): Promise<DockerSandbox> {
