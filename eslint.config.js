@@ -23,28 +23,26 @@ export default tseslint.config(
     },
   },
   {
+    // Production code never leans on test support. The blocks after this one add their folder's
+    // fences: a later no-restricted-imports replaces an earlier one, so each repeats test-support.
+    files: ['server/**/*.ts', 'checks/**/*.ts', 'shared/**/*.ts', 'web/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: fence(['test-support'], 'production code must not import test support'),
+  },
+  {
     // The package itself; its integration tests start real lab hosts through the server's sandbox.
     files: ['checks/**/*.ts'],
     ignores: ['checks/**/*.test.ts'],
-    rules: fence(['server', 'web'], 'checks/ stands alone: declare the small shape it needs, or move the shared piece to shared/'),
+    rules: fence(['server', 'web', 'test-support'], 'checks/ stands alone: declare the small shape it needs, or move the shared piece to shared/'),
   },
   {
     files: ['shared/**/*.ts'],
-    rules: fence(['server', 'checks', 'web'], 'shared/ is below the server, the checks and the browser: it imports none of them'),
+    ignores: ['shared/**/*.test.ts'],
+    rules: fence(['server', 'checks', 'web', 'test-support'], 'shared/ is below the server, the checks and the browser: it imports none of them'),
   },
   {
     files: ['web/src/**/*.ts'],
-    rules: fence(['server', 'checks'], 'the browser app talks to the server only through shared/ (protocol and API bodies)'),
-  },
-  {
-    // Production code never leans on test support.
-    files: ['server/**/*.ts', 'checks/**/*.ts', 'shared/**/*.ts', 'web/src/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/test-support/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/test-support/**', '**/*.test.ts'], message: 'production code must not import test support' }] },
-      ],
-    },
+    ignores: ['web/src/**/*.test.ts'],
+    rules: fence(['server', 'checks', 'test-support'], 'the browser app talks to the server only through shared/ (protocol and API bodies)'),
   },
 );

@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { MessageBudget, SOCKET_BUDGET, type BudgetLimits } from './message-budget.ts';
+import { MessageBudget, SOCKET_BUDGET } from './message-budget.ts';
 import { originAllowed } from './origin.ts';
 import { rejectUpgrade } from './reject.ts';
 import { WsSessionClient } from './ws-session-client.ts';
@@ -20,8 +20,6 @@ export interface SessionSocketDeps {
   heartbeatMs: number;
   log: Logger;
   metrics?: Metrics;
-  /** What a session's socket may send (default SOCKET_BUDGET). */
-  budget?: BudgetLimits;
 }
 
 /**
@@ -81,7 +79,7 @@ export class SessionSockets {
   private budgetOf(session: LabSession): MessageBudget {
     let budget = this.budgets.get(session);
     if (!budget) {
-      budget = new MessageBudget(this.deps.budget ?? SOCKET_BUDGET);
+      budget = new MessageBudget(SOCKET_BUDGET);
       this.budgets.set(session, budget);
     }
     return budget;
