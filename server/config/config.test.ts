@@ -4,7 +4,7 @@ import { envName, loadConfig } from './config.ts';
 
 test('defaults apply when nothing is set, and the result is frozen', () => {
   const config = loadConfig({});
-  assert.equal(config.poolSize, 2);
+  assert.equal(config.poolSize, 3);
   assert.equal(config.mirrorUpstream, 'auto');
   assert.equal(config.hubPort, 0);
   assert.ok(Object.isFrozen(config));

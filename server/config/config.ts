@@ -26,8 +26,12 @@ export const configSchema = z.object({
   hostCpus: z.coerce.number().positive().max(64).default(1),
   /** Process limit of each lab host: a fork bomb stops here. */
   hostPids: z.coerce.number().int().min(64).max(1_000_000).default(2048),
-  /** Ready lab hosts kept waiting, so a learner's first prompt needs no cold start. */
-  poolSize: z.coerce.number().int().min(0).max(100).default(2),
+  /**
+   * Ready lab hosts kept waiting, so a learner's first prompt needs no cold start. Three: the
+   * largest lab of the registry track (the swarm) then comes wholly from the pool; each waits at
+   * about 36 MiB.
+   */
+  poolSize: z.coerce.number().int().min(0).max(100).default(3),
   /** Address range that session networks are cut from, one small subnet per session. */
   subnetPool: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'CIDR such as 10.213.0.0/16').default('10.213.0.0/16'),
   /** Size of each session's subnet (27: 30 addresses, enough for the hosts, the mirror and the gateway). */

@@ -29,6 +29,8 @@ import { WarmPool } from './warm-pool.ts';
 /** Lab hosts as containers on one Docker engine, each session on its own network. */
 export class DockerSandbox implements Sandbox {
   private readonly sessions = new Set<DockerSandboxSession>();
+  /** Slot networks of pooled hosts that moved, still being removed. */
+  private readonly removals = new Set<Promise<void>>();
   private readonly pool: WarmPool<PoolSlot>;
   private closed = false;
   private watch: { stop(): void } | undefined;
@@ -121,7 +123,7 @@ export class DockerSandbox implements Sandbox {
     const names = validateHostNames(request.hostNames);
     const started = performance.now();
     // A pooled slot brings a ready network and host: the session takes over both.
-    const first = this.pool.take();
+    const first = this.pool.take({ deferRefill: true });
     const id = first?.id ?? randomBytes(6).toString('hex');
     const network = first?.network ?? (await this.createNetwork(id));
     const hub = { port: hubPortOf(this.config), caPem: this.hubCertificate.caPem };
@@ -132,7 +134,7 @@ export class DockerSandbox implements Sandbox {
       await Promise.all(
         names.map(async (name, index) => {
           const containerName = `${this.resourceName(id)}-${name}`;
-          const slot = index === 0 ? first : this.pool.take();
+          const slot = index === 0 ? first : this.pool.take({ deferRefill: true });
           if (!slot) {
             const host = await this.createHost(network.name, containerName, name, { [LABEL.session]: id }, session);
             await host.waitForEngine();
@@ -140,8 +142,10 @@ export class DockerSandbox implements Sandbox {
           }
           pooled++;
           session.add(slot.host);
-          if (slot !== first) await this.moveHost(slot, network, name);
-          await this.docker.getContainer(slot.host.containerId).rename({ name: containerName });
+          await Promise.all([
+            slot !== first && this.moveHost(slot, network, name),
+            this.docker.getContainer(slot.host.containerId).rename({ name: containerName }),
+          ]);
           slot.host.name = name;
         }),
       );
@@ -149,6 +153,8 @@ export class DockerSandbox implements Sandbox {
     } catch (err) {
       await session.dispose();
       throw err;
+    } finally {
+      this.pool.refill();
     }
     const timings = { readyMs: performance.now() - started, pooled };
     this.log.info({ session: id, hosts: names, ...timings }, 'session ready');
@@ -162,6 +168,7 @@ export class DockerSandbox implements Sandbox {
       await this.pool.close();
       await Promise.all([...this.sessions].map((s) => s.dispose()));
     }
+    await Promise.all(this.removals);
     // Kept hosts are the next start's to sweep, which the lease allows only once it is released.
     await this.lease.release();
   }
@@ -241,11 +248,18 @@ export class DockerSandbox implements Sandbox {
     await removeSessionNetwork(this.docker, slot.network, this.subnets);
   }
 
-  /** Moves a pooled host onto another session's network; its own slot network goes away. */
+  /**
+   * Moves a pooled host onto another session's network. Its empty slot network goes away after the
+   * session is ready (off the learner's wait); close waits for that.
+   */
   private async moveHost(slot: PoolSlot, network: SessionNetwork, name: string): Promise<void> {
     await this.docker.getNetwork(network.id).connect({ Container: slot.host.containerId, EndpointConfig: { Aliases: [name] } });
+    // Before the learner types: a host with two addresses makes `docker swarm join` ask which to use.
     await this.docker.getNetwork(slot.network.id).disconnect({ Container: slot.host.containerId, Force: true });
-    await removeSessionNetwork(this.docker, slot.network, this.subnets);
+    const removal = removeSessionNetwork(this.docker, slot.network, this.subnets)
+      .catch((err) => this.log.warn({ err, network: slot.network.name }, 'could not remove a pool network'))
+      .finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
   }
 }
 

@@ -88,3 +88,23 @@ test('discard drops the waiting items that went bad and makes new ones', async (
   assert.deepEqual([...pool.waiting()].sort(), [1, 2]);
   await pool.close();
 });
+
+test('a deferred take makes no replacement until refill is called', async () => {
+  let made = 0;
+  const pool = new WarmPool<number>(
+    2,
+    async () => made++,
+    async () => {},
+    (err) => assert.fail(String(err)),
+  );
+  await pool.filled();
+  assert.equal(made, 2);
+  assert.notEqual(pool.take({ deferRefill: true }), undefined);
+  assert.notEqual(pool.take({ deferRefill: true }), undefined);
+  await tick();
+  assert.equal(made, 2, 'nothing made while the session is being set up');
+  pool.refill();
+  await pool.filled();
+  assert.equal(made, 4);
+  await pool.close();
+});

@@ -22,9 +22,13 @@ export class WarmPool<T> {
     return this.ready.length;
   }
 
-  take(): T | undefined {
+  /**
+   * Hands out a waiting item, and starts making its replacement unless `deferRefill` (the caller
+   * calls refill() once it is done: making hosts would compete with the session being set up).
+   */
+  take(options: { deferRefill?: boolean } = {}): T | undefined {
     const item = this.ready.shift();
-    this.refill();
+    if (!options.deferRefill) this.refill();
     return item;
   }
 
