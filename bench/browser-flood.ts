@@ -4,7 +4,7 @@
  * browser sees it. An init script wraps the page's WebSocket to count output bytes, acknowledged
  * (parsed) bytes, and where each "command finished" mark (OSC 133;D) arrives.
  */
-import type { TestServer } from '../server/http/test-server.ts';
+import type { TestServer } from '../server/test-support/test-server.ts';
 import { sh } from '../server/test-support/sandbox.ts';
 import { CdpPage } from './cdp-page.ts';
 

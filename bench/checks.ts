@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CheckContext } from '../checks/check-context.ts';
-import { check } from '../checks/test-support.ts';
+import { check } from '../checks/test-support/check-runner.ts';
 import { sh, startTestSandbox, testConfig } from '../server/test-support/sandbox.ts';
 import { percentile } from './stats.ts';
 

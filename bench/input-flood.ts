@@ -12,12 +12,12 @@
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestServer } from '../server/http/test-server.ts';
-import { testLab } from '../server/sessions/test-lab.ts';
+import { startTestServer } from '../server/test-support/test-server.ts';
+import { testLab } from '../server/test-support/test-lab.ts';
 import { measureEcho } from '../server/test-support/echo-probe.ts';
 import { floodInput, type FloodReport } from '../server/test-support/input-flooder.ts';
 import { sampleReadyz } from '../server/test-support/readyz-probe.ts';
-import { NodeSessionClient } from '../server/ws/node-session-client.ts';
+import { NodeSessionClient } from '../server/verify/node-session-client.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({

@@ -11,7 +11,7 @@
  * server says `ended`, or its terminal goes silent: an echo or a flood's output missing for
  * stallMs.
  */
-import { NodeSessionClient, startLabSession } from '../server/ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from '../server/verify/node-session-client.ts';
 
 export type ToClient =
   | { type: 'config'; url: string; lab: string; keyIntervalMs: number; stallMs: number; floodCommand: string }

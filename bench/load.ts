@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config/config.ts';
 import { policyFrom } from '../server/drydock.ts';
-import { startTestServer, type TestServer } from '../server/http/test-server.ts';
+import { startTestServer, type TestServer } from '../server/test-support/test-server.ts';
 import { loadLabCatalog } from '../server/labs/load.ts';
 import { connectDocker } from '../server/sandbox/docker-client.ts';
 import { ownerFilter } from '../server/sandbox/labels.ts';

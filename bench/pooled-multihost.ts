@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { StartedSessionBody } from '../shared/api.ts';
 import { startE2eServer } from '../e2e/lab-server.ts';
 import { verifyLab } from '../server/verify/verify-lab.ts';
-import { NodeSessionClient } from '../server/ws/node-session-client.ts';
+import { NodeSessionClient } from '../server/verify/node-session-client.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({ options: { starts: { type: 'string', default: '10' }, verifies: { type: 'string', default: '10' } } });

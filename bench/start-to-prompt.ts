@@ -3,8 +3,8 @@
  * (hosts from the pool or cold), the socket, and the shell that was opened with the session.
  */
 import type { StartedSessionBody } from '../shared/api.ts';
-import type { TestServer } from '../server/http/test-server.ts';
-import { NodeSessionClient } from '../server/ws/node-session-client.ts';
+import type { TestServer } from '../server/test-support/test-server.ts';
+import { NodeSessionClient } from '../server/verify/node-session-client.ts';
 
 export async function startToPrompt(app: TestServer, labId: string, runs: number, beforeEach: () => Promise<void>): Promise<number[]> {
   const samples: number[] = [];

@@ -11,11 +11,11 @@
  */
 import { parseArgs } from 'node:util';
 import { CheckContext, runChecks } from '../checks/index.ts';
-import { inlineLab, inlineStep, labFolder, markLab } from '../server/labs/inline-lab.ts';
+import { inlineLab, inlineStep, labFolder, markLab } from '../server/test-support/inline-lab.ts';
 import { loadLabCatalog } from '../server/labs/load.ts';
 import { policyFrom } from '../server/drydock.ts';
-import { startTestServer } from '../server/http/test-server.ts';
-import { NodeSessionClient, startLabSession } from '../server/ws/node-session-client.ts';
+import { startTestServer } from '../server/test-support/test-server.ts';
+import { NodeSessionClient, startLabSession } from '../server/verify/node-session-client.ts';
 import { summary } from './stats.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { measureEcho } from '../server/test-support/echo-probe.ts';
-import { NodeSessionClient } from '../server/ws/node-session-client.ts';
+import { NodeSessionClient } from '../server/verify/node-session-client.ts';
 
 const [url, sessionId, token, keysArg, roundsArg] = process.argv.slice(2);
 const KEYS = Number(keysArg);

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startE2eServer } from '../e2e/lab-server.ts';
-import type { TestServer } from '../server/http/test-server.ts';
+import type { TestServer } from '../server/test-support/test-server.ts';
 import { browserFlood } from './browser-flood.ts';
 import { percentile } from './stats.ts';
 import { startToPrompt } from './start-to-prompt.ts';

@@ -11,11 +11,11 @@
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestServer, type TestServer } from '../server/http/test-server.ts';
-import { testLab } from '../server/sessions/test-lab.ts';
+import { startTestServer, type TestServer } from '../server/test-support/test-server.ts';
+import { testLab } from '../server/test-support/test-lab.ts';
 import { measureEcho } from '../server/test-support/echo-probe.ts';
 import { sh } from '../server/test-support/sandbox.ts';
-import { NodeSessionClient } from '../server/ws/node-session-client.ts';
+import { NodeSessionClient } from '../server/verify/node-session-client.ts';
 import { percentile } from './stats.ts';
 
 /**

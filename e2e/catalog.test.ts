@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { TestServer } from '../server/http/test-server.ts';
+import type { TestServer } from '../server/test-support/test-server.ts';
 import { launchChromium } from './chromium.ts';
 import { startE2eServer } from './lab-server.ts';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { NodeSessionClient, startLabSession } from '../server/ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from '../server/verify/node-session-client.ts';
 import { DOCKER_SOCKET, SERVER_IMAGE, command, docker, freePort, localCaCerts, ownedLeftovers, until } from './server-container.ts';
 
 describe('compose.yaml', { timeout: 600_000 }, () => {

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '../server/http/test-server.ts';
+import type { TestServer } from '../server/test-support/test-server.ts';
 import { launchChromium } from './chromium.ts';
 import { startE2eServer } from './lab-server.ts';
 import { waitForTerminal } from './terminal-text.ts';

@@ -1,7 +1,7 @@
 /** Test support for the e2e tests and the bench: the real server, built web app, real labs, real checks. */
 import { fileURLToPath } from 'node:url';
 import { configSchema, type Config } from '../server/config/config.ts';
-import { startTestServer, type TestServer } from '../server/http/test-server.ts';
+import { startTestServer, type TestServer } from '../server/test-support/test-server.ts';
 import { loadLabCatalog } from '../server/labs/load.ts';
 import { renderMarkdown } from '../server/labs/render.ts';
 import type { SessionPolicy } from '../server/sessions/session-manager.ts';

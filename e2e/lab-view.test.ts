@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '../server/http/test-server.ts';
+import type { TestServer } from '../server/test-support/test-server.ts';
 import { connectDocker } from '../server/sandbox/docker-client.ts';
 import { LABEL, ownerFilter } from '../server/sandbox/labels.ts';
 import { launchChromium } from './chromium.ts';

@@ -8,12 +8,12 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StartedSessionBody } from '../shared/api.ts';
-import { startTestServer, type TestServer } from './http/test-server.ts';
+import { startTestServer, type TestServer } from './test-support/test-server.ts';
 import { connectDocker } from './sandbox/docker-client.ts';
-import { markLab, parseInline } from './labs/inline-lab.ts';
-import { testLab } from './sessions/test-lab.ts';
+import { markLab, parseInline } from './test-support/inline-lab.ts';
+import { testLab } from './test-support/test-lab.ts';
 import { ownedResources, testConfig } from './test-support/sandbox.ts';
-import { NodeSessionClient, startLabSession } from './ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from './verify/node-session-client.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { inlineLab, lineOf, parseInline, problems } from '../../server/labs/inline-lab.ts';
+import { inlineLab, lineOf, parseInline, problems } from '../../server/test-support/inline-lab.ts';
 import { checkSession } from '../../server/test-support/check-session.ts';
-import { check, waitForUrl } from '../test-support.ts';
+import { check, waitForUrl } from '../test-support/check-runner.ts';
 
 // Certificates made with openssl in a real lab host, as files and as served by a real registry.
 describe('certificate-valid-for and certificate-matches-key', { timeout: 300_000 }, () => {

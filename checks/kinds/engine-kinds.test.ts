@@ -4,7 +4,7 @@ import type { DockerSandbox } from '../../server/sandbox/docker-sandbox.ts';
 import type { SandboxSession } from '../../server/sandbox/sandbox.ts';
 import { sh, startTestSandbox, testConfig } from '../../server/test-support/sandbox.ts';
 import { CheckContext } from '../check-context.ts';
-import { check, eventually } from '../test-support.ts';
+import { check, eventually } from '../test-support/check-runner.ts';
 
 // Engine state and files of real lab hosts, read through the Engine API (files through exec).
 describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {

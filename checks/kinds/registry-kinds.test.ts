@@ -7,7 +7,7 @@ import type { SandboxSession } from '../../server/sandbox/sandbox.ts';
 import { sh, startTestSandbox, testConfig } from '../../server/test-support/sandbox.ts';
 import { CheckContext } from '../check-context.ts';
 import { runChecks } from '../run-checks.ts';
-import { check, waitForUrl } from '../test-support.ts';
+import { check, waitForUrl } from '../test-support/check-runner.ts';
 
 // Real registries in a real lab host: plain HTTP, TLS with a self-signed certificate, htpasswd auth.
 describe('registry checks against real registries', { timeout: 300_000 }, () => {

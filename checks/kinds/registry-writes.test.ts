@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkSession } from '../../server/test-support/check-session.ts';
-import { check, waitForUrl } from '../test-support.ts';
+import { check, waitForUrl } from '../test-support/check-runner.ts';
 
 // What a registry does with writes, probed against real registries (2.8) in a real lab host.
 describe('registry-allows-deletes and registry-read-only against real registries', { timeout: 300_000 }, () => {

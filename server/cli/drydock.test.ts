@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { inlineLab, labFolder } from '../labs/inline-lab.ts';
+import { inlineLab, labFolder } from '../test-support/inline-lab.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../http/test-server.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { ownedResources } from '../test-support/sandbox.ts';
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { StartedSessionBody } from '../../shared/api.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
-import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { NodeSessionClient, startLabSession } from '../verify/node-session-client.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 // Two learners, each with a session. Whatever one of them holds (their own token, their own
 // cookie) opens nothing of the other's: not the API, not the terminal, not a port.

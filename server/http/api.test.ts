@@ -3,8 +3,8 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { StartedSessionBody } from '../../shared/api.ts';
 import { ownedResources, sh } from '../test-support/sandbox.ts';
-import { testLab } from '../sessions/test-lab.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { testLab } from '../test-support/test-lab.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 // The HTTP API and the port proxy of the real server, over a real engine.
 describe('the HTTP API', { timeout: 120_000 }, () => {

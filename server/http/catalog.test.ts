@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { LabBody, LabSummaryBody } from '../../shared/api.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { renderMarkdown } from '../labs/render.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 const LABS = fileURLToPath(new URL('../../labs/', import.meta.url));
 

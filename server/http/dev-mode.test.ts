@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { inlineLab, inlineStep, labFolder } from '../labs/inline-lab.ts';
+import { inlineLab, inlineStep, labFolder } from '../test-support/inline-lab.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { renderMarkdown } from '../labs/render.ts';
-import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
-import { startTestServer } from './test-server.ts';
+import { NodeSessionClient, startLabSession } from '../verify/node-session-client.ts';
+import { startTestServer } from '../test-support/test-server.ts';
 
 const lab = (text: string, path: string) =>
   inlineLab(inlineStep({ title: 'Leave a note', text, check: `- kind: file-exists\n  path: ${path}`, solution: `touch ${path}` }), { id: 'edited' });

@@ -7,13 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import type { DrydockErrorCode } from '../errors/drydock-error.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { Rng, fuzzSeed, replayable } from '../test-support/fuzz-input.ts';
 import { httpRequestCase, type RequestCase } from '../test-support/fuzz-requests.ts';
 import { exchange, type RawResponse } from '../test-support/raw-http.ts';
-import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from '../verify/node-session-client.ts';
 import { statusOf } from './error-handler.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 const REQUESTS = 3000;
 /** Connections in flight at once: enough to overlap, few enough for two shared cores. */

@@ -3,10 +3,10 @@ import { get } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { hubPortOf } from '../config/config.ts';
 import type { LabHost } from '../sandbox/sandbox.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { HUB_BURST, HUB_PER_SECOND } from './hub-stand-in.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 const HUB = 'https://registry-1.docker.io';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { labFolder, markLab } from '../labs/inline-lab.ts';
+import { labFolder, markLab } from '../test-support/inline-lab.ts';
 import { loadLabCatalog } from '../labs/load.ts';
-import { startTestServer } from './test-server.ts';
+import { startTestServer } from '../test-support/test-server.ts';
 
 /** A sample's value from the text format, e.g. value(text, 'drydock_hosts{place="session"}'). */
 function value(text: string, sample: string): number | undefined {

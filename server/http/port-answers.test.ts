@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { StartedSessionBody } from '../../shared/api.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
-import { startLabSession } from '../ws/node-session-client.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startLabSession } from '../verify/node-session-client.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 // What a service in a learner's host answers may not reach past its own port path: a Drydock
 // link is one anyone can be handed, and every service shares Drydock's origin.

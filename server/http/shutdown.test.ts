@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { labFolder, markLab } from '../labs/inline-lab.ts';
+import { labFolder, markLab } from '../test-support/inline-lab.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { ownedResources, startTestSandbox } from '../test-support/sandbox.ts';
-import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
-import { startTestServer } from './test-server.ts';
+import { NodeSessionClient, startLabSession } from '../verify/node-session-client.ts';
+import { startTestServer } from '../test-support/test-server.ts';
 
 test('a shutdown that keeps hosts tells the learner, and the next start sweeps the hosts away', { timeout: 120_000 }, async () => {
   await using labs = await labFolder({ 'mark/lab.md': markLab() });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { catalogOrder } from './course.ts';
-import { inlineLab, inlineStep, labFolder, lineOf, parseInline, problems } from './inline-lab.ts';
+import { inlineLab, inlineStep, labFolder, lineOf, parseInline, problems } from '../test-support/inline-lab.ts';
 import { formatLabError } from './lab.ts';
 import { loadLabCatalog } from './load.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { imageMentions, imagesMade } from './image-mentions.ts';
-import { inlineLab, lineOf, parseInline, problems } from './inline-lab.ts';
+import { inlineLab, lineOf, parseInline, problems } from '../test-support/inline-lab.ts';
 
 const images = (block: string, made?: Set<string>) => imageMentions(block, made).map((m) => `${m.lineOffset}:${m.image}`);
 

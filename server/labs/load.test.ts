@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { inlineLab, labFolder } from './inline-lab.ts';
+import { inlineLab, labFolder } from '../test-support/inline-lab.ts';
 import { formatLabError } from './lab.ts';
 import { mirroredRefs } from '../sandbox/images/catalog.ts';
 import { loadLabCatalog } from './load.ts';

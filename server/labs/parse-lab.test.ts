@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { inlineLab, lineOf, parseInline, problems } from './inline-lab.ts';
+import { inlineLab, lineOf, parseInline, problems } from '../test-support/inline-lab.ts';
 
 const STEP = `
   ## Run a registry

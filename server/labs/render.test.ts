@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inlineLab, parseInline } from './inline-lab.ts';
+import { inlineLab, parseInline } from '../test-support/inline-lab.ts';
 import { renderMarkdown, renderStep } from './render.ts';
 
 test('code blocks carry their host or a copy-only marker, highlighted', () => {

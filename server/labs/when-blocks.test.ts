@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { inlineLab, inlineStep, lineOf, parseInline, problems } from './inline-lab.ts';
+import { inlineLab, inlineStep, lineOf, parseInline, problems } from '../test-support/inline-lab.ts';
 import { labForFacts } from './lab-for-facts.ts';
 import { renderStep } from './render.ts';
 

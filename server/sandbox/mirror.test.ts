@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../http/test-server.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
 import { execInContainer } from './exec.ts';

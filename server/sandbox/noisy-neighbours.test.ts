@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../../bench/stats.ts';
-import { startTestServer, type TestServer } from '../http/test-server.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { measureEcho } from '../test-support/echo-probe.ts';
 import { sh } from '../test-support/sandbox.ts';
-import { NodeSessionClient } from '../ws/node-session-client.ts';
+import { NodeSessionClient } from '../verify/node-session-client.ts';
 import { connectDocker } from './docker-client.ts';
 import type { LabHost } from './sandbox.ts';
 

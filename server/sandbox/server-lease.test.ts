@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DrydockError } from '../errors/drydock-error.ts';
-import { startTestServer } from '../http/test-server.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { startTestServer } from '../test-support/test-server.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
 

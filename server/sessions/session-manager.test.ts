@@ -8,8 +8,8 @@ import type { DockerSandbox } from '../sandbox/docker-sandbox.ts';
 import { ownedResources, startTestSandbox, testConfig } from '../test-support/sandbox.ts';
 import type { LabSession } from './lab-session.ts';
 import { SessionManager } from './session-manager.ts';
-import { RecordingClient } from './test-client.ts';
-import { testLab } from './test-lab.ts';
+import { RecordingClient } from '../test-support/recording-client.ts';
+import { testLab } from '../test-support/test-lab.ts';
 
 // Integration tests: sessions over a real engine and real shells, without HTTP in between.
 describe('sessions on the real engine', { timeout: 180_000 }, () => {

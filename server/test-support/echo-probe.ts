@@ -5,7 +5,7 @@
  * noisy-neighbour test. Not used in production code.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NodeSessionClient } from '../ws/node-session-client.ts';
+import type { NodeSessionClient } from '../verify/node-session-client.ts';
 
 /** Letters absent from the prompt (root@node1:~#) and from escape sequences' final bytes, so an echo is unambiguous. */
 const ALPHABET = 'abfghijlpqsuvwxyz';

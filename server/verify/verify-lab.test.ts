@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runVerify } from '../cli/verify-command.ts';
-import { inlineLab, inlineStep, labFolder } from '../labs/inline-lab.ts';
+import { inlineLab, inlineStep, labFolder } from '../test-support/inline-lab.ts';
 
 const step = (title: string, check: string, solution: string) => inlineStep({ title, check, solution });
 

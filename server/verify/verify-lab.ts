@@ -1,7 +1,7 @@
 import type { StartedSessionBody } from '../../shared/api.ts';
 import { LIMITS, type StepStatus } from '../../shared/protocol.ts';
 import type { Lab, Step } from '../labs/lab.ts';
-import { NodeSessionClient, startLabSession } from '../ws/node-session-client.ts';
+import { NodeSessionClient, startLabSession } from './node-session-client.ts';
 
 export interface StepReport {
   title: string;

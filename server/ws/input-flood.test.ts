@@ -3,13 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../../bench/stats.ts';
 import { LIMITS } from '../../shared/protocol.ts';
-import { startTestServer, type TestServer } from '../http/test-server.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { measureEcho } from '../test-support/echo-probe.ts';
 import { floodInput } from '../test-support/input-flooder.ts';
 import { sampleReadyz } from '../test-support/readyz-probe.ts';
 import { sh } from '../test-support/sandbox.ts';
-import { NodeSessionClient } from './node-session-client.ts';
+import { NodeSessionClient } from '../verify/node-session-client.ts';
 
 // One learner's socket sends one-key input messages as fast as it can (issue 11): it must be cut
 // off, with a reason, before the server's one event loop is its alone; the other learner's

@@ -3,12 +3,12 @@ import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FLOW, PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts';
-import { startTestServer, type TestServer } from '../http/test-server.ts';
-import { testLab } from '../sessions/test-lab.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { testLab } from '../test-support/test-lab.ts';
 import { Rng, fuzzSeed, replayable } from '../test-support/fuzz-input.ts';
 import { badFrameCases, clientMessageCase, countsTowardsCutOff, type MessageCase } from '../test-support/fuzz-messages.ts';
 import { OPCODE, RawWebSocket, encodeFrame } from '../test-support/raw-websocket.ts';
-import { NodeSessionClient } from './node-session-client.ts';
+import { NodeSessionClient } from '../verify/node-session-client.ts';
 import { SOCKET_BUDGET } from './message-budget.ts';
 
 /** Generated messages in all; each connection takes about 120 before the cut-off. */

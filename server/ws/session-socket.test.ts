@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { FLOW, LIMITS, PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts';
-import { startTestServer, type TestServer } from '../http/test-server.ts';
-import { testLab } from '../sessions/test-lab.ts';
-import { NodeSessionClient } from './node-session-client.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { testLab } from '../test-support/test-lab.ts';
+import { NodeSessionClient } from '../verify/node-session-client.ts';
 
 /** Opens a raw socket and reports how the handshake ended. */
 function handshake(url: string, protocols: string[], origin?: string): Promise<{ status: number; body: string } | 'open'> {

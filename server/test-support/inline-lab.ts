@@ -5,8 +5,8 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatLabError, type LabError } from './lab.ts';
-import { parseLab, type ParseOptions, type ParseResult } from './parse-lab.ts';
+import { formatLabError, type LabError } from '../labs/lab.ts';
+import { parseLab, type ParseOptions, type ParseResult } from '../labs/parse-lab.ts';
 
 /** Removes the indentation common to all lines, so inline labs can be indented in tests. */
 export function dedent(text: string): string {

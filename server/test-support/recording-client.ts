@@ -1,7 +1,7 @@
 /** Test support, not used in production code: a session client that records what it gets. */
 import type { ServerMessage } from '../../shared/protocol.ts';
 import { ChangeSignal } from '../support/change-signal.ts';
-import type { SessionClient } from './session-client.ts';
+import type { SessionClient } from '../sessions/session-client.ts';
 
 export class RecordingClient implements SessionClient {
   readonly messages: ServerMessage[] = [];

@@ -1,8 +1,8 @@
 /** Test helpers for check kinds against real hosts. Not used in production code. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CheckContext } from './check-context.ts';
-import { findCheckKind } from './kinds/index.ts';
-import { runCheck, type CheckResult } from './run-checks.ts';
+import type { CheckContext } from '../check-context.ts';
+import { findCheckKind } from '../kinds/index.ts';
+import { runCheck, type CheckResult } from '../run-checks.ts';
 
 /** Runs one check the way a lab declares it: raw parameters through the kind's schema first. */
 export function check(context: CheckContext, kindName: string, raw: Record<string, unknown>, host = 'node1'): Promise<CheckResult> {

@@ -6,7 +6,7 @@ import type { Lab } from '../labs/lab.ts';
 import { createLogger } from '../logging/logger.ts';
 import type { StepVerifier } from '../sessions/lab-session.ts';
 import type { SessionPolicy } from '../sessions/session-manager.ts';
-import { testConfig } from '../test-support/sandbox.ts';
+import { testConfig } from './sandbox.ts';
 
 export interface TestServer extends Drydock {
   config: Config;
