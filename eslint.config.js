@@ -41,6 +41,17 @@ export default tseslint.config(
     rules: fence(['server', 'checks', 'web', 'test-support'], 'shared/ is below the server, the checks and the browser: it imports none of them'),
   },
   {
+    // The two transports stay thin and side by side: what both use lives below them (errors/, ports/).
+    files: ['server/http/**/*.ts'],
+    ignores: ['server/http/**/*.test.ts'],
+    rules: fence(['ws', 'test-support'], 'http/ and ws/ do not import each other: move what both use below both'),
+  },
+  {
+    files: ['server/ws/**/*.ts'],
+    ignores: ['server/ws/**/*.test.ts'],
+    rules: fence(['http', 'test-support'], 'http/ and ws/ do not import each other: move what both use below both'),
+  },
+  {
     files: ['web/src/**/*.ts'],
     ignores: ['web/src/**/*.test.ts'],
     rules: fence(['server', 'checks', 'test-support'], 'the browser app talks to the server only through shared/ (protocol and API bodies)'),

@@ -3,7 +3,7 @@ import { HookInbox } from './hooks/hook-inbox.ts';
 import { libraryBodies } from './http/lab-bodies.ts';
 import { startHooksListener } from './http/hooks-listener.ts';
 import { startHubStandIn } from './http/hub-stand-in.ts';
-import { startLabServer, type LabServer } from './http/lab-server.ts';
+import { startLabServer, type LabServer } from './lab-server.ts';
 import { factsOf, type PlatformFacts } from './labs/facts.ts';
 import type { Lab } from './labs/lab.ts';
 import { LabLibrary } from './labs/lab-library.ts';

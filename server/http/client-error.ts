@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { DrydockErrorCode } from '../errors/drydock-error.ts';
-import { rejectUpgrade } from '../ws/reject.ts';
-import { statusOf } from './error-handler.ts';
+import { rejectUpgrade } from '../errors/reject-socket.ts';
+import { statusOf } from '../errors/error-status.ts';
 
 const REFUSALS: Record<string, [DrydockErrorCode, string]> = {
   HPE_HEADER_OVERFLOW: ['DD_HEADERS_TOO_LARGE', 'the request line and headers may be at most 16 KiB together'],

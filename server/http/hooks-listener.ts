@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DrydockErrorCode } from '../errors/drydock-error.ts';
-import { statusOf } from './error-handler.ts';
+import { statusOf } from '../errors/error-status.ts';
 import type { HookInbox } from '../hooks/hook-inbox.ts';
 import { MAX_ENVELOPE_BYTES, parseEnvelope } from '../hooks/registry-event.ts';
 import { TokenBuckets } from '../hooks/token-bucket.ts';

@@ -12,7 +12,7 @@ import { Rng, fuzzSeed, replayable } from '../test-support/fuzz-input.ts';
 import { httpRequestCase, type RequestCase } from '../test-support/fuzz-requests.ts';
 import { exchange, type RawResponse } from '../test-support/raw-http.ts';
 import { NodeSessionClient, startLabSession } from '../verify/node-session-client.ts';
-import { statusOf } from './error-handler.ts';
+import { statusOf } from '../errors/error-status.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 const REQUESTS = 3000;

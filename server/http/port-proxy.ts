@@ -3,9 +3,9 @@ import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHead
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { confineAnswerHeaders } from './port-answer.ts';
-import { cookieToken, cookiesForUpstream, portCookie } from './port-cookies.ts';
-import { HOP_BY_HOP, parsePortRequest, resolvePortTarget, serviceScope, type PortRequest, type PortTarget } from './port-target.ts';
+import { confineAnswerHeaders } from '../ports/port-answer.ts';
+import { cookieToken, cookiesForUpstream, portCookie } from '../ports/port-cookies.ts';
+import { HOP_BY_HOP, parsePortRequest, resolvePortTarget, serviceScope, type PortRequest, type PortTarget } from '../ports/port-target.ts';
 
 /**
  * Opens a service a learner published in a host (a registry on 5000, a web server on 80) in a

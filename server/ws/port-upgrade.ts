@@ -2,15 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DrydockError } from '../errors/drydock-error.ts';
-import { statusOf } from '../http/error-handler.ts';
-import { cookieToken, cookiesForUpstream } from '../http/port-cookies.ts';
-import { confineAnswerHeaders } from '../http/port-answer.ts';
-import { resolvePortTarget, serviceScope, type PortRequest } from '../http/port-target.ts';
+import { statusOf } from '../errors/error-status.ts';
+import { cookieToken, cookiesForUpstream } from '../ports/port-cookies.ts';
+import { confineAnswerHeaders } from '../ports/port-answer.ts';
+import { resolvePortTarget, serviceScope, type PortRequest } from '../ports/port-target.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { readAnswerHead, serializeAnswerHead } from './answer-head.ts';
 import { originAllowed } from './origin.ts';
-import { rejectUpgrade } from './reject.ts';
+import { rejectUpgrade } from '../errors/reject-socket.ts';
 
 /**
  * WebSockets of a service opened through the port proxy (a web app's live updates): the

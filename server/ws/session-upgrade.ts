@@ -3,14 +3,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIMITS, PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
-import { statusOf } from '../http/error-handler.ts';
+import { statusOf } from '../errors/error-status.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { MessageBudget, SOCKET_BUDGET } from './message-budget.ts';
 import { originAllowed } from './origin.ts';
-import { rejectUpgrade } from './reject.ts';
+import { rejectUpgrade } from '../errors/reject-socket.ts';
 import { WsSessionClient } from './ws-session-client.ts';
 
 export interface SessionSocketDeps {

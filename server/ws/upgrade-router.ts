@@ -1,13 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DrydockError } from '../errors/drydock-error.ts';
-import { statusOf } from '../http/error-handler.ts';
-import { parsePortRequest } from '../http/port-target.ts';
+import { statusOf } from '../errors/error-status.ts';
+import { parsePortRequest } from '../ports/port-target.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { proxyPortUpgrade } from './port-upgrade.ts';
-import { rejectUpgrade } from './reject.ts';
+import { rejectUpgrade } from '../errors/reject-socket.ts';
 import { SessionSockets } from './session-upgrade.ts';
 
 const SESSION_SOCKET = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})\/ws(?:\?.*)?$/;

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config/config.ts';
-import { rejectUpgrade } from '../ws/reject.ts';
-import { attachWebSockets } from '../ws/upgrade-router.ts';
-import { createApp, type AppDeps } from './app.ts';
-import { answerClientError } from './client-error.ts';
+import type { Config } from './config/config.ts';
+import { rejectUpgrade } from './errors/reject-socket.ts';
+import { attachWebSockets } from './ws/upgrade-router.ts';
+import { createApp, type AppDeps } from './http/app.ts';
+import { answerClientError } from './http/client-error.ts';
 
 export interface LabServerDeps extends AppDeps {
   config: Pick<Config, 'trustProxy' | 'headersTimeoutSeconds' | 'requestTimeoutSeconds' | 'socketHeartbeatSeconds'>;

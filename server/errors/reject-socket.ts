@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { errorBody } from '../http/error-handler.ts';
+import { errorBody } from './error-status.ts';
 
 /**
  * Answers on a raw socket (a refused upgrade, a request node's parser refused) with a plain
