@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { StartedSessionBody } from '../../shared/api.ts';
-import { ownedResources, sh } from '../test-support/sandbox.ts';
+import { hostContainers, sh } from '../test-support/sandbox.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
@@ -150,7 +150,6 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
     assert.equal(body.session.state, 'ended');
     assert.deepEqual(body.session.hosts, [{ name: 'node1', state: 'gone' }]);
     assert.equal((await call('GET', `/api/sessions/${started.session.id}`, { token: started.token })).status, 404);
-    const left = await ownedResources(app.config);
-    assert.ok(!left.some((r) => r.startsWith('container')), `containers left: ${left.join(', ')}`);
+    assert.deepEqual(await hostContainers(app.config), [], 'no lab host is left');
   });
 });

@@ -42,3 +42,10 @@ export async function ownedResources(config: Config): Promise<string[]> {
     ...(Volumes ?? []).map((v) => `volume ${v.Name}`),
   ];
 }
+
+/** The lab host containers of this owner (not its lease, while its server runs). */
+export async function hostContainers(config: Config): Promise<string[]> {
+  const docker = connectDocker(config.dockerHost);
+  const containers = await docker.listContainers({ all: true, filters: ownerFilter(config.owner, 'host') });
+  return containers.map((c) => c.Names[0]!);
+}
