@@ -80,7 +80,7 @@ export async function browserFlood(
   options: { floodBytes: number; ctrlCRounds: number; renderer: 'webgl' | 'dom' },
 ): Promise<FloodResult> {
   const { floodBytes, ctrlCRounds } = options;
-  const host = app.sessions.authorize(session.id, session.token).sandboxSession.hosts[0]!;
+  const host = app.sessions.authorize(session.id, session.token).hosts.hosts[0]!;
   await sh(host, `yes '${LINE}' | head -c ${floodBytes} > /root/flood.txt && : > /root/empty.txt`);
   const stored = JSON.stringify({ [session.labId]: { id: session.id, token: session.token } });
   const page = await CdpPage.open(

@@ -35,7 +35,7 @@ function summary(samples: readonly number[]): string {
 
 const sandbox = await startTestSandbox(testConfig());
 try {
-  const session = await sandbox.createSession({ hostNames: ['node1'] });
+  const session = await sandbox.createHostGroup({ hostNames: ['node1'] });
   await sh(
     session.host('node1'),
     'docker run -d --name registry --restart always -p 5000:5000 registry && ' +

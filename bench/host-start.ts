@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectDocker } from '../server/sandbox/docker-client.ts';
-import type { SandboxSession } from '../server/sandbox/sandbox.ts';
+import type { HostGroup } from '../server/sandbox/sandbox.ts';
 import { sh, startTestSandbox, testConfig } from '../server/test-support/sandbox.ts';
 import { percentile, summary } from './stats.ts';
 
@@ -21,7 +21,7 @@ async function cold(hosts: string[]): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const session = await sandbox.createSession({ hostNames: hosts });
+    const session = await sandbox.createHostGroup({ hostNames: hosts });
     times.push(performance.now() - started);
     await session.dispose();
   }
@@ -39,7 +39,7 @@ async function pooled(): Promise<{ take: number[]; refillPerSecond: number }> {
   for (let i = 0; i < runs; i++) {
     await sandbox.poolFilled();
     const started = performance.now();
-    const session = await sandbox.createSession({ hostNames: ['node1'] });
+    const session = await sandbox.createHostGroup({ hostNames: ['node1'] });
     take.push(performance.now() - started);
     await session.dispose();
   }
@@ -51,7 +51,7 @@ async function pullInFreshHost(): Promise<number[]> {
   const sandbox = await startTestSandbox(testConfig({ poolSize: 0 }));
   const times: number[] = [];
   for (let i = 0; i < Math.min(runs, 5); i++) {
-    const session = await sandbox.createSession({ hostNames: ['node1'] });
+    const session = await sandbox.createHostGroup({ hostNames: ['node1'] });
     const out = await sh(session.host('node1'), 's=$(date +%s%N); docker pull -q registry >/dev/null; echo $(( ($(date +%s%N) - s) / 1000000 ))');
     times.push(Number(out.trim()));
     await session.dispose();
@@ -61,7 +61,7 @@ async function pullInFreshHost(): Promise<number[]> {
 }
 
 /** Memory charged to each host's cgroup (RSS + kernel, without page cache) after it settles. */
-async function idleMemoryMiB(sessions: SandboxSession[]): Promise<number[]> {
+async function idleMemoryMiB(sessions: HostGroup[]): Promise<number[]> {
   const docker = connectDocker(testConfig().dockerHost);
   return Promise.all(
     sessions.map(async (s) => {
@@ -81,11 +81,11 @@ function memAvailableMiB(): Promise<number> {
 async function idle(count: number): Promise<void> {
   const sandbox = await startTestSandbox(testConfig({ poolSize: 0, hostMemoryMib: 256, hostDiskMib: 128 }));
   const before = await memAvailableMiB();
-  const sessions: SandboxSession[] = [];
+  const sessions: HostGroup[] = [];
   const started = performance.now();
   try {
     for (let i = 0; i < count; i++) {
-      sessions.push(await sandbox.createSession({ hostNames: ['node1'] }));
+      sessions.push(await sandbox.createHostGroup({ hostNames: ['node1'] }));
       if ((i + 1) % 25 === 0) console.log(`  ${i + 1} sessions, ${((performance.now() - started) / 1000).toFixed(0)}s`);
     }
     await sleep(10_000);

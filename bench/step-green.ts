@@ -50,7 +50,7 @@ try {
   console.log(`prompt back → step green, through the server and the socket: ${summary(green)}`);
 
   // Idle cost: one session whose registry step is not done (the check finds nothing on 5000).
-  const hosts = await app.sandbox.createSession({ hostNames: ['node1'] });
+  const hosts = await app.sandbox.createHostGroup({ hostNames: ['node1'] });
   const context = new CheckContext(hosts);
   const checks = loaded.find((l) => l.id === 'registry')!.steps[0]!.checks;
   for (let i = 0; i < 20; i++) await runChecks(checks, context);

@@ -36,20 +36,22 @@ export async function measureTerminalMemory(count: number, replayBytes: number):
   const config = testConfig();
   const sandbox = await startTestSandbox(config);
   try {
-    const session = await sandbox.createSession({ hostNames: ['node1', 'node2', 'node3'] });
+    const session = await sandbox.createHostGroup({ hostNames: ['node1', 'node2', 'node3'] });
     const shells = async () => Number(await sh(session.hosts[0]!, 'pgrep -c -x bash || true'));
     const children = async () => (await readFile(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).length;
     const shellsBefore = await shells();
     const childrenBefore = await children();
     // A first set warms up code paths and pools, so the measured ones pay only their own way.
-    const warm = await HostTerminals.open(session.hosts, replayBytes, { commandFinished() {} });
+    const warm = await HostTerminals.open(session.hosts, replayBytes);
     await sleep(1000);
     const engineBefore = await engineRss();
     const before = settle();
     let finished = 0;
     const sets: HostTerminals[] = [];
     for (let i = 0; i < Math.ceil(count / session.hosts.length); i++) {
-      sets.push(await HostTerminals.open(session.hosts, replayBytes, { commandFinished: () => finished++ }));
+      const set = await HostTerminals.open(session.hosts, replayBytes);
+      set.onCommandFinished(() => finished++);
+      sets.push(set);
     }
     const terminals = sets.length * session.hosts.length;
     await sleep(2000);

@@ -71,8 +71,8 @@ async function oneRun(): Promise<Run> {
   const app: TestServer = await startTestServer({ labs: [lab], policy: { limits: { perClient: 2, total: 2 } } });
   try {
     const noisy = await app.sessions.start(lab.id, 'noisy');
-    const host = app.sessions.authorize(noisy.session.id, noisy.token).sandboxSession.host('node1');
-    const hostsId = app.sessions.authorize(noisy.session.id, noisy.token).sandboxSession.id;
+    const host = app.sessions.authorize(noisy.session.id, noisy.token).hosts.host('node1');
+    const hostsId = app.sessions.authorize(noisy.session.id, noisy.token).hosts.id;
     const quietStart = await app.sessions.start(lab.id, 'quiet');
     const quiet = await NodeSessionClient.connect(app.url, quietStart.session.id, quietStart.token, { keepOutput: false });
     await quiet.waitFor(() => quiet.of('attached').length === 1, 'the terminal');

@@ -14,7 +14,7 @@ import { Metrics } from './metrics/metrics.ts';
 import { DockerSandbox } from './sandbox/docker-sandbox.ts';
 import { cachedHubState } from './sandbox/hub/hub-state.ts';
 import { ChecksVerifier } from './sessions/checks-verifier.ts';
-import type { StepVerifier } from './sessions/lab-session.ts';
+import type { StepVerifier } from './sessions/workbench.ts';
 import { SessionManager, type SessionPolicy } from './sessions/session-manager.ts';
 
 export interface DrydockOptions {

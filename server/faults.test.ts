@@ -32,7 +32,7 @@ describe('faults', { timeout: 300_000 }, () => {
       const { session, token } = await startLabSession(app.url, lab.id);
       const client = await NodeSessionClient.connect(app.url, session.id, token);
       await client.waitFor(() => client.of('attached').length === 2, 'both terminals');
-      const node2 = app.sessions.authorize(session.id, token).sandboxSession.host('node2');
+      const node2 = app.sessions.authorize(session.id, token).hosts.host('node2');
 
       await connectDocker(app.config.dockerHost).getContainer(node2.containerId).kill({ signal: 'SIGKILL' });
       await client.waitFor(() => client.of('session').some((m) => m.session.hosts[1]?.state === 'stopped'), 'node2 shown stopped');

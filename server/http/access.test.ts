@@ -20,7 +20,7 @@ describe('one session cannot reach another', { timeout: 120_000 }, () => {
     mine = await startLabSession(app.url, lab.id);
     theirs = await startLabSession(app.url, lab.id);
     // A service in their host that would say so if anyone reached it.
-    const host = app.sessions.authorize(theirs.session.id, theirs.token).sandboxSession.host('node1');
+    const host = app.sessions.authorize(theirs.session.id, theirs.token).hosts.host('node1');
     await sh(host, 'nohup socat TCP-LISTEN:8000,fork,reuseaddr SYSTEM:"echo HTTP/1.1 200 OK; echo; echo their-secret" >/dev/null 2>&1 &');
     await sh(host, 'for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && exit 0; sleep 0.1; done; exit 1');
   });

@@ -91,7 +91,7 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
   });
 
   test('proxies a port of a host, only with the session token, without passing the token on', async () => {
-    const host = app.sessions.authorize(started.session.id, started.token).sandboxSession.host('node1');
+    const host = app.sessions.authorize(started.session.id, started.token).hosts.host('node1');
     // A tiny web service in the host that answers with the request line it got.
     const serve = ['#!/bin/bash', 'read -r line', `while IFS= read -r h && [ "\${h%$'\\r'}" != "" ]; do :; done`, 'printf "HTTP/1.1 200 OK\\r\\nConnection: close\\r\\n\\r\\n%s\\n" "$line"'];
     await host.exec(['tee', '/root/serve.sh'], { stdin: serve.join('\n') + '\n' });
@@ -118,7 +118,7 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
   });
 
   test('passes WebSocket handshakes to the host without the Drydock cookie', async () => {
-    const host = app.sessions.authorize(started.session.id, started.token).sandboxSession.host('node1');
+    const host = app.sessions.authorize(started.session.id, started.token).hosts.host('node1');
     // An echo service that accepts the upgrade first (the proxy passes on only answers that are HTTP),
     // then sends back whatever the proxy forwarded, so the test reads the forwarded handshake.
     await host.exec(['tee', '/root/echo.sh'], { stdin: 'printf "HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n"; exec cat\n' });

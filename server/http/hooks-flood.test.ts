@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HookInbox } from '../hooks/hook-inbox.ts';
-import type { LabHost, SandboxSession } from '../sandbox/sandbox.ts';
+import type { LabHost, HostGroup } from '../sandbox/sandbox.ts';
 import { startHooksSession, type HooksSession } from '../test-support/hooks-session.ts';
 import { sh, testConfig } from '../test-support/sandbox.ts';
 
@@ -19,7 +19,7 @@ describe('the webhook receiver holds against a learner flooding it from a lab ho
   const config = testConfig();
   const inbox = new HookInbox(LIMITS);
   let hooks: HooksSession;
-  let session: SandboxSession;
+  let session: HostGroup;
   let host: LabHost;
 
   before(async () => {

@@ -19,7 +19,7 @@ describe('the Docker Hub stand-in, from a lab host', { timeout: 240_000 }, () =>
   before(async () => {
     app = await startTestServer({ labs: [lab], config: { mirrorUpstream: '' } });
     const { session, token } = await app.sessions.start(lab.id, 'learner');
-    host = app.sessions.authorize(session.id, token).sandboxSession.host('node1');
+    host = app.sessions.authorize(session.id, token).hosts.host('node1');
   });
   after(async () => app?.close());
 

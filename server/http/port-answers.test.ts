@@ -51,7 +51,7 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
     app = await startTestServer({ labs: [lab] });
     started = await startLabSession(app.url, lab.id);
     prefix = `/sessions/${started.session.id}/ports/node1/8000`;
-    const host = app.sessions.authorize(started.session.id, started.token).sandboxSession.host('node1');
+    const host = app.sessions.authorize(started.session.id, started.token).hosts.host('node1');
     await host.exec(['tee', '/root/serve.sh'], { stdin: serve });
     await sh(host, 'mkdir -p /root/answers');
     for (const [name, head] of Object.entries(answers(started.session.id))) {

@@ -45,7 +45,7 @@ export interface PortTarget {
 /** The host's address for an authorized request; fails like any session lookup otherwise. */
 export function resolvePortTarget(sessions: SessionManager, request: PortRequest, token: string | undefined): PortTarget {
   const session = sessions.authorize(request.sessionId, token);
-  const host = session.sandboxSession.host(request.hostName);
+  const host = session.hosts.host(request.hostName);
   session.touch();
   return { session, address: host.address, hostName: host.name, port: request.port };
 }

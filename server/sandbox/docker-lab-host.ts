@@ -8,7 +8,7 @@ import type { LabHost, Shell, TerminalSize } from './sandbox.ts';
 /** A lab host backed by a container on the local engine. */
 export class DockerLabHost implements LabHost {
   private readonly container: Docker.Container;
-  /** Set once the host is on its session's network (see DockerSandboxSession.introduceHosts). */
+  /** Set once the host is on its session's network (see DockerHostGroup.introduceHosts). */
   address = '';
 
   constructor(

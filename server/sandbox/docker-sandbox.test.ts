@@ -8,18 +8,18 @@ import { connectDocker } from './docker-client.ts';
 import { labelsFor } from './labels.ts';
 import type { DockerSandbox } from './docker-sandbox.ts';
 import { ENGINE_API_PORT, HOOKS_HOST_NAME } from '../../shared/platform.ts';
-import type { SandboxSession } from './sandbox.ts';
+import type { HostGroup } from './sandbox.ts';
 import { ownedResources, sh, startTestSandbox, testConfig } from '../test-support/sandbox.ts';
 
 // Integration tests: a real engine, real lab hosts, the real registry image and mirror.
 describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
   const config = testConfig({ hostMemoryMib: 768, hostDiskMib: 512, hostPids: 1500 });
   let sandbox: DockerSandbox;
-  let session: SandboxSession;
+  let session: HostGroup;
 
   before(async () => {
     sandbox = await startTestSandbox(config);
-    session = await sandbox.createSession({ hostNames: ['node1', 'node2'] });
+    session = await sandbox.createHostGroup({ hostNames: ['node1', 'node2'] });
   });
 
   after(async () => {
@@ -117,7 +117,7 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
   });
 
   test("a host cannot reach another session's hosts", async () => {
-    const other = await sandbox.createSession({ hostNames: ['node1'] });
+    const other = await sandbox.createHostGroup({ hostNames: ['node1'] });
     try {
       const address = (await sh(session.host('node1'), 'getent hosts node1 | cut -d" " -f1')).trim();
       const probe = await other.host('node1').exec(['bash', '-c', `curl -s --max-time 3 http://${address}:5000/v2/`]);
@@ -189,8 +189,8 @@ describe('the warm pool', { timeout: 240_000 }, () => {
   after(async () => sandbox?.close());
 
   test('hands each pooled host out once, clean, under its lab name', async () => {
-    const a = await sandbox.createSession({ hostNames: ['node1'] });
-    const b = await sandbox.createSession({ hostNames: ['node1'] });
+    const a = await sandbox.createHostGroup({ hostNames: ['node1'] });
+    const b = await sandbox.createHostGroup({ hostNames: ['node1'] });
     assert.equal(a.timings.pooled, 1);
     assert.equal(b.timings.pooled, 1);
     assert.notEqual(a.hosts[0]!.containerId, b.hosts[0]!.containerId);
@@ -200,7 +200,7 @@ describe('the warm pool', { timeout: 240_000 }, () => {
     await a.dispose();
     await b.dispose();
     await sandbox.poolFilled();
-    const c = await sandbox.createSession({ hostNames: ['manager', 'worker1'] });
+    const c = await sandbox.createHostGroup({ hostNames: ['manager', 'worker1'] });
     assert.equal(c.timings.pooled, 2);
     for (const id of [a, b].map((s) => s.hosts[0]!.containerId)) {
       assert.ok(!c.hosts.some((h) => h.containerId === id), 'a disposed host is never handed out again');
@@ -211,7 +211,7 @@ describe('the warm pool', { timeout: 240_000 }, () => {
 
   test('in a pooled multi-host session every host answers each name at once, by file and by DNS', async () => {
     await sandbox.poolFilled();
-    const session = await sandbox.createSession({ hostNames: ['manager', 'worker1', 'worker2'] });
+    const session = await sandbox.createHostGroup({ hostNames: ['manager', 'worker1', 'worker2'] });
     try {
       assert.ok(session.timings.pooled >= 2, `pooled ${session.timings.pooled}`);
       const names = ['manager', 'worker1', 'worker2', HOOKS_HOST_NAME, 'drydock-mirror'];
@@ -250,8 +250,8 @@ describe('two servers on one engine', { timeout: 240_000 }, () => {
     const second = await startTestSandbox(testConfig());
     try {
       // Both start from the same picture of the engine; the first then takes six subnets the second does not know of.
-      for (let i = 0; i < 6; i++) await first.createSession({ hostNames: ['node1'] });
-      const session = await second.createSession({ hostNames: ['node1'] });
+      for (let i = 0; i < 6; i++) await first.createHostGroup({ hostNames: ['node1'] });
+      const session = await second.createHostGroup({ hostNames: ['node1'] });
       assert.equal((await sh(session.host('node1'), 'echo ok')).trim(), 'ok');
     } finally {
       await Promise.all([first.close(), second.close()]);

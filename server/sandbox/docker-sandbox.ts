@@ -18,7 +18,7 @@ import { ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER, type Mirror } from './mir
 import { readMirrorCatalog } from './mirror-catalog.ts';
 import { resolveMirrorUpstream } from './mirror-upstream.ts';
 import { HOOKS_HOST_NAME } from '../../shared/platform.ts';
-import type { LabHost, Sandbox, SandboxSession, SandboxTimings, SessionRequest } from './sandbox.ts';
+import type { LabHost, Sandbox, HostGroup, SandboxTimings, HostGroupRequest } from './sandbox.ts';
 import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
 import { SubnetAllocator } from './subnets.ts';
@@ -28,7 +28,7 @@ import { WarmPool } from './warm-pool.ts';
 
 /** Lab hosts as containers on one Docker engine, each session on its own network. */
 export class DockerSandbox implements Sandbox {
-  private readonly sessions = new Set<DockerSandboxSession>();
+  private readonly sessions = new Set<DockerHostGroup>();
   /** Slot networks of pooled hosts that moved, still being removed. */
   private readonly removals = new Set<Promise<void>>();
   private readonly pool: WarmPool<PoolSlot>;
@@ -46,12 +46,12 @@ export class DockerSandbox implements Sandbox {
     /** What the Docker Hub stand-in serves with; lab hosts trust its CA for Docker Hub's names. */
     readonly hubCertificate: HubCertificate,
   ) {
-    this.pool = new WarmPool(
-      config.poolSize,
-      () => this.createSlot(),
-      (slot) => this.removeSlot(slot),
-      (err) => log.error({ err }, 'warm pool: could not make a lab host'),
-    );
+    this.pool = new WarmPool({
+      size: config.poolSize,
+      create: () => this.createSlot(),
+      destroy: (slot) => this.removeSlot(slot),
+      onError: (err) => log.error({ err }, 'warm pool: could not make a lab host'),
+    });
   }
 
   /** Checks the engine and images, takes the owner's lease, starts the mirror, sweeps leftovers, and starts filling the pool. */
@@ -105,9 +105,9 @@ export class DockerSandbox implements Sandbox {
     return engineProblem(this.docker, this.config.dockerHost);
   }
 
-  async createSession(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }> {
+  async createHostGroup(request: HostGroupRequest): Promise<HostGroup & { timings: SandboxTimings }> {
     try {
-      return await this.createSessionOnEngine(request);
+      return await this.createHostGroupOnEngine(request);
     } catch (err) {
       if (!isEngineUnreachable(err)) throw err;
       throw new DrydockError(
@@ -118,7 +118,7 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  private async createSessionOnEngine(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }> {
+  private async createHostGroupOnEngine(request: HostGroupRequest): Promise<HostGroup & { timings: SandboxTimings }> {
     if (this.closed) throw new DrydockError('DD_SANDBOX_CAPACITY', 'the sandbox is shutting down');
     const names = validateHostNames(request.hostNames);
     const started = performance.now();
@@ -127,7 +127,7 @@ export class DockerSandbox implements Sandbox {
     const id = first?.id ?? randomBytes(6).toString('hex');
     const network = first?.network ?? (await this.createNetwork(id));
     const hub = { port: hubPortOf(this.config), caPem: this.hubCertificate.caPem };
-    const session = new DockerSandboxSession(id, this.docker, network, this.subnets, this.config.hooksPort, hub, (s) => this.sessions.delete(s));
+    const session = new DockerHostGroup(id, this.docker, network, this.subnets, this.config.hooksPort, hub, (s) => this.sessions.delete(s));
     this.sessions.add(session);
     let pooled = 0;
     try {
@@ -199,7 +199,7 @@ export class DockerSandbox implements Sandbox {
     containerName: string,
     hostName: string,
     extraLabels: Record<string, string>,
-    session?: DockerSandboxSession,
+    session?: DockerHostGroup,
   ): Promise<DockerLabHost> {
     const labels = labelsFor(this.config.owner, 'host', { ...extraLabels, [LABEL.host]: hostName });
     const container = await this.docker.createContainer(
@@ -269,7 +269,7 @@ interface PoolSlot {
   host: DockerLabHost;
 }
 
-class DockerSandboxSession implements SandboxSession {
+class DockerHostGroup implements HostGroup {
   private readonly byName = new Map<string, DockerLabHost>();
   private members: DockerLabHost[] = [];
   private disposing: Promise<void> | undefined;
@@ -283,7 +283,7 @@ class DockerSandboxSession implements SandboxSession {
     private readonly subnets: SubnetAllocator,
     private readonly hooksPort: number,
     private readonly hub: Omit<HostHub, 'gateway'>,
-    private readonly onDisposed: (s: DockerSandboxSession) => void,
+    private readonly onDisposed: (s: DockerHostGroup) => void,
   ) {}
 
   get hosts(): readonly LabHost[] {

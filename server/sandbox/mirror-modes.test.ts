@@ -141,7 +141,7 @@ describe('adding images to the mirror, and pulling through from an upstream', { 
         'the mirror runs as a pull-through cache',
       );
       const { session, token } = await app.sessions.start(lab.id, 'learner');
-      const host = app.sessions.authorize(session.id, token).sandboxSession.host('node1');
+      const host = app.sessions.authorize(session.id, token).hosts.host('node1');
       await sh(
         host,
         `docker pull -q ${added.upstreamOnly}:1 && docker pull -q hello-world && docker pull -q ${added.byName}:1 && docker pull -q ${added.fromTar}:1`,

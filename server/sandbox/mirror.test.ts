@@ -19,7 +19,7 @@ describe('the platform mirror, seen from a lab host', { timeout: 180_000 }, () =
   before(async () => {
     app = await startTestServer({ labs: [lab] });
     const { session, token } = await app.sessions.start(lab.id, 'learner');
-    host = app.sessions.authorize(session.id, token).sandboxSession.host('node1');
+    host = app.sessions.authorize(session.id, token).hosts.host('node1');
   });
   after(async () => app?.close());
 

@@ -11,7 +11,7 @@ import { sh } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
 import { MIRROR_CONTAINER } from './mirror.ts';
 import { ENGINE_API_PORT } from '../../shared/platform.ts';
-import type { LabHost, SandboxSession } from './sandbox.ts';
+import type { LabHost, HostGroup } from './sandbox.ts';
 import { inRange } from './subnets.ts';
 
 // From inside a lab host, try every address this machine has and every address of the other
@@ -23,8 +23,8 @@ describe('what a lab host can reach', { timeout: 180_000 }, () => {
   const lab = testLab({ id: 'reach-lab', hosts: ['node1', 'node2'] });
   const other = testLab({ id: 'reach-other', hosts: ['node1'] });
   let app: TestServer;
-  let mine: SandboxSession;
-  let theirs: SandboxSession;
+  let mine: HostGroup;
+  let theirs: HostGroup;
   const machineService = createServer((_req, res) => res.end('a service of the machine'));
 
   before(async () => {
@@ -34,7 +34,7 @@ describe('what a lab host can reach', { timeout: 180_000 }, () => {
     await once(machineService, 'listening');
     const start = async (labId: string, client: string) => {
       const { session, token } = await app.sessions.start(labId, client);
-      return app.sessions.authorize(session.id, token).sandboxSession;
+      return app.sessions.authorize(session.id, token).hosts;
     };
     mine = await start(lab.id, 'learner-a');
     theirs = await start(other.id, 'learner-b');

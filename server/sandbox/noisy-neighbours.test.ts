@@ -30,7 +30,7 @@ describe('noisy neighbours are contained by their own limits', { timeout: 240_00
       const { session, token } = await app.sessions.start(lab.id, client);
       const socket = await NodeSessionClient.connect(app.url, session.id, token, { keepOutput: false });
       await socket.waitFor(() => socket.of('attached').length === 1, 'the terminal');
-      return { socket, host: app.sessions.authorize(session.id, token).sandboxSession.host('node1') };
+      return { socket, host: app.sessions.authorize(session.id, token).hosts.host('node1') };
     };
     const n = await connect('noisy');
     noisy = n.socket;

@@ -42,7 +42,11 @@ export interface Shell {
   close(): void;
 }
 
-export interface SandboxSession {
+/**
+ * The lab hosts of one session, on a network of their own, from its start (or reset) to its
+ * reset (or end). Its id names it to the webhook receiver.
+ */
+export interface HostGroup {
   readonly id: string;
   readonly hosts: readonly LabHost[];
   /** The machine's address on the session network: where this session's hosts reach the platform. */
@@ -58,7 +62,7 @@ export interface SandboxSession {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export interface SessionRequest {
+export interface HostGroupRequest {
   /** Host names as the lab declares them; each becomes a hostname and a DNS name. */
   hostNames: readonly string[];
 }
@@ -72,7 +76,7 @@ export interface SandboxTimings {
 
 export interface Sandbox {
   readonly kernel: KernelFeatures;
-  createSession(request: SessionRequest): Promise<SandboxSession & { timings: SandboxTimings }>;
+  createHostGroup(request: HostGroupRequest): Promise<HostGroup & { timings: SandboxTimings }>;
   /** What keeps lab hosts from starting right now (the engine not answering), if anything. */
   engineProblem(): Promise<string | undefined>;
   /** Ready hosts waiting in the warm pool right now. */

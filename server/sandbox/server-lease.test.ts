@@ -15,7 +15,7 @@ describe('two servers of one owner on one engine', { timeout: 120_000 }, () => {
     const first = await startTestServer({ labs: [lab] });
     try {
       const { session, token } = await first.sessions.start(lab.id, 'learner');
-      const host = first.sessions.authorize(session.id, token).sandboxSession.host('node1');
+      const host = first.sessions.authorize(session.id, token).hosts.host('node1');
       await sh(host, 'echo before > /root/work');
 
       await assert.rejects(
@@ -41,7 +41,7 @@ describe('two servers of one owner on one engine', { timeout: 120_000 }, () => {
   test('a stopped server leaves the owner free, and the next one sweeps what it kept', async () => {
     const first = await startTestServer({ labs: [lab] });
     const { session, token } = await first.sessions.start(lab.id, 'learner');
-    const containerId = first.sessions.authorize(session.id, token).sandboxSession.host('node1').containerId;
+    const containerId = first.sessions.authorize(session.id, token).hosts.host('node1').containerId;
     await first.close({ keepHosts: true });
 
     const docker = connectDocker(first.config.dockerHost);

@@ -6,12 +6,12 @@ import { WarmPool } from './warm-pool.ts';
 function counterPool(size: number) {
   let next = 0;
   const destroyed: number[] = [];
-  const pool = new WarmPool<number>(
+  const pool = new WarmPool<number>({
     size,
-    async () => next++,
-    async (n) => void destroyed.push(n),
-    (err) => assert.fail(String(err)),
-  );
+    create: async () => next++,
+    destroy: async (n) => void destroyed.push(n),
+    onError: (err) => assert.fail(String(err)),
+  });
   return { pool, destroyed };
 }
 
@@ -57,7 +57,15 @@ test('close destroys the waiting items and stops refilling', async () => {
 test('a failing factory reports the error and does not spin', async () => {
   const errors: unknown[] = [];
   let calls = 0;
-  const pool = new WarmPool<number>(1, async () => { calls++; throw new Error('engine down'); }, async () => {}, (e) => errors.push(e));
+  const pool = new WarmPool<number>({
+    size: 1,
+    create: async () => {
+      calls++;
+      throw new Error('engine down');
+    },
+    destroy: async () => {},
+    onError: (e) => errors.push(e),
+  });
   pool.refill();
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(calls, 1);
@@ -68,7 +76,12 @@ test('a failing factory reports the error and does not spin', async () => {
 test('close waits for items still being made and destroys them too', async () => {
   const destroyed: number[] = [];
   let finish: (n: number) => void = () => {};
-  const pool = new WarmPool<number>(1, () => new Promise<number>((resolve) => (finish = resolve)), async (n) => void destroyed.push(n), (err) => assert.fail(String(err)));
+  const pool = new WarmPool<number>({
+    size: 1,
+    create: () => new Promise<number>((resolve) => (finish = resolve)),
+    destroy: async (n) => void destroyed.push(n),
+    onError: (err) => assert.fail(String(err)),
+  });
   pool.refill();
   let closed = false;
   const closing = pool.close().then(() => (closed = true));
@@ -91,12 +104,12 @@ test('discard drops the waiting items that went bad and makes new ones', async (
 
 test('a deferred take makes no replacement until refill is called', async () => {
   let made = 0;
-  const pool = new WarmPool<number>(
-    2,
-    async () => made++,
-    async () => {},
-    (err) => assert.fail(String(err)),
-  );
+  const pool = new WarmPool<number>({
+    size: 2,
+    create: async () => made++,
+    destroy: async () => {},
+    onError: (err) => assert.fail(String(err)),
+  });
   await pool.filled();
   assert.equal(made, 2);
   assert.notEqual(pool.take({ deferRefill: true }), undefined);

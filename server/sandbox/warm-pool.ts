@@ -1,3 +1,13 @@
+export interface WarmPoolOptions<T> {
+  size: number;
+  create: () => Promise<T>;
+  destroy: (item: T) => Promise<void>;
+  /** Making an item failed (it is tried again later). */
+  onError: (err: unknown) => void;
+  /** Items made at once while refilling; two keep both cores busy without starving sessions. */
+  concurrency?: number;
+}
+
 /**
  * Keeps up to `size` ready items (lab hosts) waiting. An item is handed out once at most:
  * take() removes it synchronously, and a taken item never comes back to the pool.
@@ -9,14 +19,16 @@ export class WarmPool<T> {
   private closed = false;
   private waiters: (() => void)[] = [];
 
-  constructor(
-    private readonly size: number,
-    private readonly create: () => Promise<T>,
-    private readonly destroy: (item: T) => Promise<void>,
-    private readonly onError: (err: unknown) => void,
-    /** Items made at once while refilling; two keep both cores busy without starving sessions. */
-    private readonly concurrency = 2,
-  ) {}
+  private readonly size: number;
+  private readonly create: () => Promise<T>;
+  private readonly destroy: (item: T) => Promise<void>;
+  private readonly onError: (err: unknown) => void;
+  private readonly concurrency: number;
+
+  constructor(options: WarmPoolOptions<T>) {
+    ({ size: this.size, create: this.create, destroy: this.destroy, onError: this.onError } = options);
+    this.concurrency = options.concurrency ?? 2;
+  }
 
   get available(): number {
     return this.ready.length;

@@ -3,8 +3,8 @@ import type { HookInbox } from '../hooks/hook-inbox.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SandboxSession } from '../sandbox/sandbox.ts';
-import type { HostsVerifier, StepVerifier } from './lab-session.ts';
+import type { HostGroup } from '../sandbox/sandbox.ts';
+import type { HostsVerifier, StepVerifier } from './workbench.ts';
 
 /** Checks slower than this are logged: the step should turn green within 250 ms of the prompt. */
 const SLOW_CHECK_MS = 200;
@@ -13,12 +13,12 @@ const SLOW_CHECK_MS = 200;
 export class ChecksVerifier implements StepVerifier {
   constructor(
     private readonly log: Logger,
-    /** Registry notifications by sandbox session, for the webhook-received kind. */
+    /** Registry notifications by host group, for the webhook-received kind. */
     private readonly hooks?: HookInbox,
     private readonly metrics?: Pick<Metrics, 'checkRan'>,
   ) {}
 
-  forHosts(lab: Lab, hosts: SandboxSession): HostsVerifier {
+  forHosts(lab: Lab, hosts: HostGroup): HostsVerifier {
     const context = new CheckContext(hosts, { hooks: () => this.hooks?.events(hosts.id) ?? [] });
     return {
       verify: async (stepIndex) => {

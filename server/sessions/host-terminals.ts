@@ -2,14 +2,17 @@ import { FLOW } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { LabHost, TerminalSize } from '../sandbox/sandbox.ts';
 import { Terminal, type OutputSink } from '../terminal/terminal.ts';
+import { Emitter } from '../support/emitter.ts';
 import type { SessionClient } from './session-client.ts';
 
 const INITIAL_SIZE: TerminalSize = { cols: 80, rows: 24 };
 /** Output is collected for this long once it flows (VS Code's pty host uses 5 ms). */
 const BATCH = { delayMs: 4, maxBytes: 64 * 1024 };
 
-export interface TerminalEvents {
-  commandFinished(host: string, exitCode: number): void;
+/** A command returned to the prompt in one host's terminal. */
+export interface CommandFinished {
+  host: string;
+  exitCode: number;
 }
 
 /** One terminal per host of a session, and the browser they are attached to. */
@@ -19,16 +22,17 @@ export class HostTerminals {
   /** Restarts under way: one shell per host, however many restart messages arrive meanwhile. */
   private readonly restarts = new Map<string, Promise<void>>();
   private client: SessionClient | undefined;
+  private readonly commandFinished = new Emitter<CommandFinished>();
+  readonly onCommandFinished = this.commandFinished.event;
 
   private constructor(
     private readonly hosts: readonly LabHost[],
     private readonly replayBytes: number,
-    private readonly events: TerminalEvents,
   ) {}
 
   /** Opens a shell in every host, so the first prompt is waiting before the browser connects. */
-  static async open(hosts: readonly LabHost[], replayBytes: number, events: TerminalEvents): Promise<HostTerminals> {
-    const terminals = new HostTerminals(hosts, replayBytes, events);
+  static async open(hosts: readonly LabHost[], replayBytes: number): Promise<HostTerminals> {
+    const terminals = new HostTerminals(hosts, replayBytes);
     try {
       await Promise.all(hosts.map((h) => terminals.openShell(h)));
     } catch (err) {
@@ -77,6 +81,7 @@ export class HostTerminals {
     this.terminals.clear();
     this.sinks.clear();
     this.client = undefined;
+    this.commandFinished.clear();
   }
 
   private async openShell(host: LabHost): Promise<void> {
@@ -87,7 +92,7 @@ export class HostTerminals {
       batch: BATCH,
       onCommandFinished: (exitCode) => {
         this.client?.message({ type: 'commandFinished', host: host.name, exitCode });
-        this.events.commandFinished(host.name, exitCode);
+        this.commandFinished.fire({ host: host.name, exitCode });
       },
       onExit: () => this.client?.message({ type: 'exited', host: host.name }),
     });

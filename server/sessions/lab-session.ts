@@ -4,35 +4,34 @@ import type { ReceivedEvent } from '../../checks/registry/registry-event.ts';
 import type { HookInbox } from '../hooks/hook-inbox.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Sandbox, SandboxSession } from '../sandbox/sandbox.ts';
-import { HostTerminals } from './host-terminals.ts';
+import type { HostGroup } from '../sandbox/sandbox.ts';
+import type { Unsubscribe } from '../support/emitter.ts';
 import type { Lifetime } from './lifetime.ts';
 import type { SessionClient } from './session-client.ts';
 import { tokenMatches } from './session-token.ts';
 import { StepProgress, type StepResult } from './step-progress.ts';
+import { Workbench, type WorkbenchDeps } from './workbench.ts';
 
 /** After a command, the current step is checked at once and again after these delays. */
 const FOLLOW_UP_MS = [1_000, 3_000];
 
-/** Makes a verifier for one set of hosts: checks keep connections to them open meanwhile. */
-export interface StepVerifier {
-  forHosts(lab: Lab, hosts: SandboxSession): HostsVerifier;
-}
-
-/** Runs a step's checks against the hosts; failures are results, not exceptions. */
-export interface HostsVerifier {
-  verify(stepIndex: number): Promise<StepResult>;
-  close(): void;
-}
-
-export interface LabSessionDeps {
-  sandbox: Sandbox;
-  verifier: StepVerifier | undefined;
-  replayBytes: number;
+export interface LabSessionDeps extends WorkbenchDeps {
   /** Registry notifications received for the session's hosts (the webhook lessons). */
   hooks?: HookInbox;
   log: Logger;
   now: () => number;
+}
+
+export interface LabSessionOptions {
+  id: string;
+  tokenDigest: Buffer;
+  lab: Lab;
+  lifetime: Lifetime;
+  /** Its hosts, terminals and checks, already opened (Workbench.open). */
+  workbench: Workbench;
+  deps: LabSessionDeps;
+  /** The session ended: its manager lets it go. */
+  onEnded: (session: LabSession) => void;
 }
 
 /**
@@ -44,44 +43,35 @@ export class LabSession {
   private endReason: EndReason | undefined;
   private client: SessionClient | undefined;
   private readonly progress: StepProgress;
-  private checks: HostsVerifier | undefined;
+  /** Absent while a reset makes a fresh one, and once the session has ended. */
+  private workbench: Workbench | undefined;
+  /** The hosts last worked on: still shown (as gone) after the end. */
+  private hostGroup: HostGroup;
+  private stopFollowing: Unsubscribe | undefined;
   private lastCheckAt: number;
   private ending: Promise<void> | undefined;
   private followUps: NodeJS.Timeout[] = [];
   /** Dev mode: a new version of the lab that waits for the next reset (its hosts or steps differ). */
   private nextLab: Lab | undefined;
 
-  constructor(
-    readonly id: string,
-    private readonly tokenDigest: Buffer,
-    private currentLab: Lab,
-    readonly lifetime: Lifetime,
-    private hosts: SandboxSession,
-    private terminals: HostTerminals | undefined,
-    private readonly deps: LabSessionDeps,
-    private readonly onEnded: (session: LabSession) => void,
-  ) {
-    this.checks = deps.verifier?.forHosts(currentLab, hosts);
-    this.watchHosts(hosts);
-    this.lastCheckAt = deps.now();
-    this.progress = new StepProgress(
-      currentLab.steps.length,
-      deps.verifier && ((index) => this.verifyStep(index)),
-      (steps) => this.client?.message({ type: 'steps', steps: [...steps] }),
-      (err) => deps.log.error({ err, session: id }, 'step checks failed to run'),
-    );
-  }
+  readonly id: string;
+  readonly lifetime: Lifetime;
+  private readonly tokenDigest: Buffer;
+  private currentLab: Lab;
+  private readonly deps: LabSessionDeps;
+  private readonly onEnded: (session: LabSession) => void;
 
-  /** Builds the sandbox session and terminals for a lab; the caller wraps them in a LabSession. */
-  static async provision(lab: Lab, deps: Pick<LabSessionDeps, 'sandbox' | 'replayBytes'>, events: { commandFinished(host: string): void }) {
-    const hosts = await deps.sandbox.createSession({ hostNames: lab.hosts });
-    try {
-      const terminals = await HostTerminals.open(hosts.hosts, deps.replayBytes, events);
-      return { hosts, terminals };
-    } catch (err) {
-      await hosts.dispose();
-      throw err;
-    }
+  constructor(options: LabSessionOptions) {
+    ({ id: this.id, tokenDigest: this.tokenDigest, lab: this.currentLab, lifetime: this.lifetime, deps: this.deps, onEnded: this.onEnded } = options);
+    this.hostGroup = options.workbench.hosts;
+    this.lastCheckAt = this.deps.now();
+    this.progress = new StepProgress({
+      stepCount: this.currentLab.steps.length,
+      verify: this.deps.verifier && ((index) => this.verifyStep(index)),
+      onChange: (steps) => this.client?.message({ type: 'steps', steps: [...steps] }),
+      onError: (err) => this.deps.log.error({ err, session: this.id }, 'step checks failed to run'),
+    });
+    this.use(options.workbench);
   }
 
   get isEnded(): boolean {
@@ -96,9 +86,9 @@ export class LabSession {
     return this.progress.view;
   }
 
-  /** The sandbox session: hosts, their addresses (the port proxy reaches services there). */
-  get sandboxSession(): SandboxSession {
-    return this.hosts;
+  /** Its hosts and their addresses (the port proxy reaches services there). */
+  get hosts(): HostGroup {
+    return this.hostGroup;
   }
 
   tokenMatches(token: string): boolean {
@@ -118,10 +108,7 @@ export class LabSession {
     const applied = sameShape(lab, this.currentLab);
     if (applied) {
       this.currentLab = lab;
-      if (this.checks) {
-        this.checks.close();
-        this.checks = this.deps.verifier?.forHosts(lab, this.hosts);
-      }
+      this.workbench?.useLab(lab);
       this.progress.check('timer');
     } else {
       this.nextLab = lab;
@@ -158,10 +145,10 @@ export class LabSession {
       labId: this.lab.id,
       state: this.state,
       ...(this.endReason ? { endReason: this.endReason } : {}),
-      hosts: this.hosts.hosts.map((h) => {
+      hosts: this.hostGroup.hosts.map((h) => {
         if (gone) return { name: h.name, state: 'gone' };
         if (this.state === 'resetting') return { name: h.name, state: 'starting' };
-        const problem = this.hosts.stopped.get(h.name);
+        const problem = this.hostGroup.stopped.get(h.name);
         return problem ? { name: h.name, state: 'stopped', problem } : { name: h.name, state: 'ready' };
       }),
       expiresAt: this.lifetime.expiresAt,
@@ -178,21 +165,21 @@ export class LabSession {
     }
     const previous = this.client;
     if (previous) {
-      this.terminals?.detach(previous);
+      this.workbench?.terminals.detach(previous);
       previous.message({ type: 'ended', reason: 'replaced' });
     }
     this.client = client;
     this.touch();
     client.message({ type: 'session', session: this.view() });
     client.message({ type: 'steps', steps: [...this.progress.view] });
-    const events = this.deps.hooks?.events(this.hosts.id) ?? [];
+    const events = this.deps.hooks?.events(this.hostGroup.id) ?? [];
     if (events.length > 0) client.message({ type: 'registryEvents', events: events.map((r) => ({ receivedAt: r.receivedAt, event: r.event })) });
-    this.terminals?.attach(client);
+    this.workbench?.terminals.attach(client);
   }
 
   disconnect(client: SessionClient): void {
     if (this.client !== client) return;
-    this.terminals?.detach(client);
+    this.workbench?.terminals.detach(client);
     this.client = undefined;
     this.touch();
   }
@@ -202,16 +189,17 @@ export class LabSession {
     if (this.client !== client) return;
     if (message.type !== 'ack') this.touch();
     if (message.type === 'check') return this.progress.check('manual');
-    if (!this.terminals) {
+    const terminals = this.workbench?.terminals;
+    if (!terminals) {
       client.message({ type: 'error', code: 'DD_SESSION_BUSY', message: `the session is ${this.state}; terminals are not available` });
       return;
     }
     try {
-      const terminal = this.terminals.get(message.host);
+      const terminal = terminals.get(message.host);
       if (message.type === 'input') terminal.input(message.encoding === 'base64' ? Buffer.from(message.data, 'base64') : message.data);
       else if (message.type === 'ack') terminal.ack(message.bytes);
       else if (message.type === 'resize') terminal.resize(message).catch((err) => this.deps.log.debug({ err }, 'resize failed'));
-      else this.terminals.restart(message.host).catch((err) => this.report(client, err));
+      else terminals.restart(message.host).catch((err) => this.report(client, err));
     } catch (err) {
       this.report(client, err);
     }
@@ -234,36 +222,30 @@ export class LabSession {
     this.state = 'resetting';
     this.touch();
     this.broadcastView();
-    this.terminals?.close();
-    this.terminals = undefined;
-    this.checks?.close();
-    this.checks = undefined;
+    const old = this.release();
     this.progress.reset();
     if (this.nextLab) {
       this.currentLab = this.nextLab;
       this.nextLab = undefined;
       this.progress.resize(this.currentLab.steps.length);
     }
+    let fresh: Workbench;
     try {
-      await this.hosts.dispose();
-      const fresh = await LabSession.provision(this.lab, this.deps, { commandFinished: () => this.commandFinished() });
+      await old?.dispose();
+      fresh = await Workbench.open(this.lab, this.deps);
       if (this.isEnded) {
         // Ended while the new hosts were starting: they must not outlive the session.
-        fresh.terminals.close();
-        await fresh.hosts.dispose();
+        await fresh.dispose();
         return;
       }
-      this.hosts = fresh.hosts;
-      this.watchHosts(fresh.hosts);
-      this.terminals = fresh.terminals;
-      this.checks = this.deps.verifier?.forHosts(this.lab, fresh.hosts);
+      this.use(fresh);
     } catch (err) {
       await this.end('ended');
       throw new DrydockError('DD_HOST_NOT_READY', 'the fresh lab hosts could not be started; the session has ended', { cause: err });
     }
     this.state = 'ready';
     this.broadcastView();
-    if (this.client) this.terminals.attach(this.client);
+    if (this.client) fresh.terminals.attach(this.client);
   }
 
   /** Ends the session and removes its hosts (unless kept). Safe to call more than once. */
@@ -272,16 +254,13 @@ export class LabSession {
       this.state = 'ended';
       this.clearFollowUps();
       this.endReason = reason;
-      this.terminals?.close();
-      this.terminals = undefined;
-      this.checks?.close();
-      this.checks = undefined;
+      const workbench = this.release();
       const client = this.client;
       this.client = undefined;
       this.onEnded(this);
       try {
         // Kept hosts are left to the next start's sweep (a fast shutdown, e.g. for an upgrade).
-        if (!options.keepHosts) await this.hosts.dispose();
+        await workbench?.dispose(options);
       } finally {
         client?.message({ type: 'session', session: this.view() });
         client?.message({ type: 'ended', reason });
@@ -291,10 +270,27 @@ export class LabSession {
     return this.ending;
   }
 
+  /** Works on this workbench from now on: its finished commands check the step, its stopped hosts are reported. */
+  private use(workbench: Workbench): void {
+    this.workbench = workbench;
+    this.hostGroup = workbench.hosts;
+    this.stopFollowing = workbench.terminals.onCommandFinished(() => this.commandFinished());
+    this.watchHosts(workbench.hosts);
+  }
+
+  /** Stops working on the current workbench and hands it over for disposal. */
+  private release(): Workbench | undefined {
+    const workbench = this.workbench;
+    this.workbench = undefined;
+    this.stopFollowing?.();
+    this.stopFollowing = undefined;
+    return workbench;
+  }
+
   /** A host that dies on its own takes its work with it: say so, and that a reset brings fresh hosts. */
-  private watchHosts(hosts: SandboxSession): void {
+  private watchHosts(hosts: HostGroup): void {
     hosts.onHostStopped((name, why) => {
-      if (hosts !== this.hosts || this.state !== 'ready') return;
+      if (hosts !== this.hostGroup || this.state !== 'ready') return;
       this.deps.log.warn({ session: this.id, host: name, why }, 'lab host stopped');
       this.broadcastView();
       this.client?.message({
@@ -312,8 +308,8 @@ export class LabSession {
 
   private verifyStep(index: number): Promise<StepResult> {
     this.lastCheckAt = this.deps.now();
-    if (!this.checks) return Promise.resolve({ passed: false, explanation: 'the lab hosts are starting; try again in a moment' });
-    return this.checks.verify(index);
+    if (!this.workbench) return Promise.resolve({ passed: false, explanation: 'the lab hosts are starting; try again in a moment' });
+    return this.workbench.verify(index);
   }
 
   private assertLive(): void {

@@ -136,10 +136,10 @@ describe('sessions on the real engine', { timeout: 180_000 }, () => {
   test('reset gives fresh hosts under the same session, and the browser re-attaches', async () => {
     const client = new RecordingClient();
     session.connect(client);
-    const oldContainer = session.sandboxSession.hosts[0]!.containerId;
+    const oldContainer = session.hosts.hosts[0]!.containerId;
     client.clearOutput();
     await session.reset();
-    assert.notEqual(session.sandboxSession.hosts[0]!.containerId, oldContainer);
+    assert.notEqual(session.hosts.hosts[0]!.containerId, oldContainer);
     assert.deepEqual(client.of('session').map((m) => m.session.state), ['ready', 'resetting', 'ready']);
     assert.equal(client.of('attached').length, 2, 'attached again after the reset');
     await client.until(() => client.text().includes('root@node1'), `a fresh prompt (messages: ${JSON.stringify(client.messages.slice(-6))})`);
@@ -149,7 +149,7 @@ describe('sessions on the real engine', { timeout: 180_000 }, () => {
   });
 
   test('a session nobody is attached to ends when idle, and its hosts are removed', async () => {
-    const containerId = session.sandboxSession.hosts[0]!.containerId;
+    const containerId = session.hosts.hosts[0]!.containerId;
     const client = new RecordingClient();
     session.connect(client);
     await sleep(2_000);

@@ -5,10 +5,11 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
-import { LabSession, type StepVerifier } from './lab-session.ts';
+import { LabSession, type LabSessionDeps } from './lab-session.ts';
 import { Lifetime, type LifetimePolicy } from './lifetime.ts';
 import { SessionLimits, type LimitPolicy } from './session-limits.ts';
 import { createSessionId, createToken, digestToken } from './session-token.ts';
+import { Workbench, type StepVerifier } from './workbench.ts';
 
 /** Where sessions find labs by id; in dev mode it also says when a lab's file changed. */
 export interface LabLookup {
@@ -70,17 +71,17 @@ export class SessionManager {
     };
   }
 
-  /** The id of the sandbox session one of whose hosts has this address (webhook senders). */
+  /** The id of the host group one of whose hosts has this address (webhook senders). */
   hostsIdForAddress(address: string): string | undefined {
     for (const session of this.sessions.values()) {
-      const hosts = session.sandboxSession;
+      const hosts = session.hosts;
       if (hosts.hosts.some((h) => h.address === address)) return hosts.id;
     }
     return undefined;
   }
 
   private withHosts(hostsId: string): LabSession | undefined {
-    for (const session of this.sessions.values()) if (session.sandboxSession.id === hostsId) return session;
+    for (const session of this.sessions.values()) if (session.hosts.id === hostsId) return session;
     return undefined;
   }
 
@@ -95,7 +96,7 @@ export class SessionManager {
 
   hostCount(): number {
     let hosts = 0;
-    for (const session of this.sessions.values()) hosts += session.sandboxSession.hosts.length;
+    for (const session of this.sessions.values()) hosts += session.hosts.hosts.length;
     return hosts;
   }
 
@@ -106,16 +107,22 @@ export class SessionManager {
     if (!lab) throw new DrydockError('DD_LAB_NOT_FOUND', `there is no lab "${labId}"`);
     const release = this.limits.reserve(client);
     try {
-      let session: LabSession | undefined;
-      const { hosts, terminals } = await LabSession.provision(lab, this.sessionDeps(), { commandFinished: () => session?.commandFinished() });
+      const deps = this.sessionDeps();
+      const workbench = await Workbench.open(lab, deps);
       const token = createToken();
-      session = new LabSession(createSessionId(), digestToken(token), lab, new Lifetime(this.deps.policy.lifetime, this.now()), hosts, terminals, this.sessionDeps(), (s) =>
-        this.forget(s),
-      );
+      const session = new LabSession({
+        id: createSessionId(),
+        tokenDigest: digestToken(token),
+        lab,
+        lifetime: new Lifetime(this.deps.policy.lifetime, this.now()),
+        workbench,
+        deps,
+        onEnded: (s) => this.forget(s),
+      });
       this.sessions.set(session.id, session);
       this.releases.set(session.id, release);
-      this.deps.log.info({ session: session.id, lab: lab.id, client, ...hosts.timings }, 'session started');
-      this.deps.metrics?.sessionStarted(hosts.timings.readyMs, hosts.timings.pooled);
+      this.deps.log.info({ session: session.id, lab: lab.id, client, ...workbench.timings }, 'session started');
+      this.deps.metrics?.sessionStarted(workbench.timings.readyMs, workbench.timings.pooled);
       if (this.closed) await session.end('shutdown');
       return { session, token };
     } catch (err) {
@@ -164,7 +171,7 @@ export class SessionManager {
     this.releases.delete(session.id);
   }
 
-  private sessionDeps() {
+  private sessionDeps(): LabSessionDeps {
     const { sandbox, verifier, hooks, policy, log } = this.deps;
     return { sandbox, verifier, hooks, replayBytes: policy.replayBytes, log, now: this.now };
   }

@@ -16,7 +16,7 @@ const unexpected = (what: unknown) => assert.fail(`unexpected call: ${String(wha
 test('checks the current step, folds a burst of requests into one more run, and moves on when it passes', async () => {
   const { calls, verify } = controlledVerifier();
   const changes: (readonly StepStatus[])[] = [];
-  const progress = new StepProgress(2, verify, (s) => changes.push(s), unexpected);
+  const progress = new StepProgress({ stepCount: 2, verify, onChange: (s) => changes.push(s), onError: unexpected });
   progress.check('command');
   progress.check('command');
   progress.check('command');
@@ -40,7 +40,7 @@ test('checks the current step, folds a burst of requests into one more run, and 
 
 test('a manual check shows the step as checking', async () => {
   const { calls, verify } = controlledVerifier();
-  const progress = new StepProgress(1, verify, () => {}, unexpected);
+  const progress = new StepProgress({ stepCount: 1, verify, onChange: () => {}, onError: unexpected });
   progress.check('manual');
   assert.equal(progress.view[0]!.status, 'checking');
   calls[0]!.answer({ passed: false });
@@ -50,7 +50,7 @@ test('a manual check shows the step as checking', async () => {
 
 test('a result that arrives after a reset is dropped', async () => {
   const { calls, verify } = controlledVerifier();
-  const progress = new StepProgress(1, verify, () => {}, unexpected);
+  const progress = new StepProgress({ stepCount: 1, verify, onChange: () => {}, onError: unexpected });
   progress.check('command');
   progress.reset();
   calls[0]!.answer({ passed: true });
@@ -60,7 +60,7 @@ test('a result that arrives after a reset is dropped', async () => {
 
 test('a verifier that throws gives a failing step and a logged error, not a crash', async () => {
   const errors: unknown[] = [];
-  const progress = new StepProgress(1, () => Promise.reject(new Error('engine gone')), () => {}, (e) => errors.push(e));
+  const progress = new StepProgress({ stepCount: 1, verify: () => Promise.reject(new Error('engine gone')), onChange: () => {}, onError: (e) => errors.push(e) });
   progress.check('command');
   await settle();
   assert.equal(progress.view[0]!.status, 'failing');
@@ -69,7 +69,7 @@ test('a verifier that throws gives a failing step and a logged error, not a cras
 
 test('a timer can turn a step green but never shows one the learner has not tried as failing', async () => {
   const { calls, verify } = controlledVerifier();
-  const progress = new StepProgress(2, verify, () => {}, unexpected);
+  const progress = new StepProgress({ stepCount: 2, verify, onChange: () => {}, onError: unexpected });
   progress.check('timer');
   calls[0]!.answer({ passed: false, explanation: 'no registry' });
   await settle();
@@ -88,7 +88,7 @@ test('a timer can turn a step green but never shows one the learner has not trie
 });
 
 test('without a verifier nothing is checked', () => {
-  const progress = new StepProgress(1, undefined, unexpected, unexpected);
+  const progress = new StepProgress({ stepCount: 1, verify: undefined, onChange: unexpected, onError: unexpected });
   progress.check('manual');
   assert.equal(progress.view[0]!.status, 'pending');
 });

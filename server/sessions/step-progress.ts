@@ -15,6 +15,16 @@ export type VerifyStep = (stepIndex: number) => Promise<StepResult>;
  */
 export type CheckTrigger = 'command' | 'manual' | 'timer';
 
+export interface StepProgressOptions {
+  stepCount: number;
+  /** None: the server checks no steps, and every step stays pending. */
+  verify: VerifyStep | undefined;
+  /** The statuses changed (sent to the browser). */
+  onChange: (statuses: readonly StepStatus[]) => void;
+  /** A verification threw instead of answering (a bug, logged). */
+  onError: (err: unknown) => void;
+}
+
 /**
  * A session's progress through its lab's steps. The current step is the first one not yet
  * passed; checking it is requested after every finished command, so requests arrive in bursts:
@@ -31,13 +41,14 @@ export class StepProgress {
   /** Bumped by reset: a verification that started before it must not write its result after it. */
   private generation = 0;
 
-  constructor(
-    private stepCount: number,
-    private readonly verify: VerifyStep | undefined,
-    private readonly onChange: (statuses: readonly StepStatus[]) => void,
-    private readonly onError: (err: unknown) => void,
-  ) {
-    this.statuses = pendingSteps(stepCount);
+  private stepCount: number;
+  private readonly verify: VerifyStep | undefined;
+  private readonly onChange: (statuses: readonly StepStatus[]) => void;
+  private readonly onError: (err: unknown) => void;
+
+  constructor(options: StepProgressOptions) {
+    ({ stepCount: this.stepCount, verify: this.verify, onChange: this.onChange, onError: this.onError } = options);
+    this.statuses = pendingSteps(this.stepCount);
   }
 
   get view(): readonly StepStatus[] {

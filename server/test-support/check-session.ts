@@ -2,7 +2,7 @@
 import { after, before } from 'node:test';
 import { CheckContext } from '../../checks/check-context.ts';
 import type { DockerSandbox } from '../sandbox/docker-sandbox.ts';
-import type { SandboxSession } from '../sandbox/sandbox.ts';
+import type { HostGroup } from '../sandbox/sandbox.ts';
 import { sh, startTestSandbox, testConfig } from './sandbox.ts';
 
 export interface CheckSession {
@@ -17,7 +17,7 @@ export interface CheckSession {
  */
 export function checkSession(hostNames: string[], prepare?: (session: CheckSession) => Promise<unknown>): CheckSession {
   let sandbox: DockerSandbox | undefined;
-  let session: SandboxSession | undefined;
+  let session: HostGroup | undefined;
   let context: CheckContext | undefined;
   const handle: CheckSession = {
     run: (script, host = 'node1') => sh(session!.host(host), script),
@@ -25,7 +25,7 @@ export function checkSession(hostNames: string[], prepare?: (session: CheckSessi
   };
   before(async () => {
     sandbox = await startTestSandbox(testConfig());
-    session = await sandbox.createSession({ hostNames });
+    session = await sandbox.createHostGroup({ hostNames });
     context = new CheckContext(session);
     await prepare?.(handle);
   });

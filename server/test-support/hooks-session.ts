@@ -7,19 +7,19 @@ import type { HookInbox } from '../hooks/hook-inbox.ts';
 import { startHooksListener, type HooksListenerOptions } from '../http/hooks-listener.ts';
 import { createLogger } from '../logging/logger.ts';
 import type { DockerSandbox } from '../sandbox/docker-sandbox.ts';
-import type { SandboxSession } from '../sandbox/sandbox.ts';
+import type { HostGroup } from '../sandbox/sandbox.ts';
 import { startTestSandbox } from './sandbox.ts';
 
 export interface HooksSession {
   sandbox: DockerSandbox;
-  session: SandboxSession;
+  session: HostGroup;
   close(): Promise<void>;
 }
 
 export async function startHooksSession(config: Config, inbox: HookInbox, rate?: HooksListenerOptions['rate']): Promise<HooksSession> {
   const sandbox = await startTestSandbox(config);
   try {
-    const session = await sandbox.createSession({ hostNames: ['node1'] });
+    const session = await sandbox.createHostGroup({ hostNames: ['node1'] });
     const listener = await startHooksListener({
       port: config.hooksPort,
       inbox,

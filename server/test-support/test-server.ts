@@ -4,7 +4,7 @@ import { startDrydock, type Drydock } from '../drydock.ts';
 import type { PlatformFacts } from '../labs/facts.ts';
 import type { Lab } from '../labs/lab.ts';
 import { createLogger } from '../logging/logger.ts';
-import type { StepVerifier } from '../sessions/lab-session.ts';
+import type { StepVerifier } from '../sessions/workbench.ts';
 import type { SessionPolicy } from '../sessions/session-manager.ts';
 import { testConfig } from './sandbox.ts';
 

@@ -68,7 +68,7 @@ describe('an input flood on one session socket', { timeout: 180_000 }, () => {
   });
 
   test('a fast typist and a 64 KiB paste never meet the limit, and every byte arrives in order', async () => {
-    const host = app.sessions.authorize(quietToken.id, quietToken.token).sandboxSession.host('node1');
+    const host = app.sessions.authorize(quietToken.id, quietToken.token).hosts.host('node1');
     const errorsBefore = quiet.of('error').length;
     quiet.input('node1', 'stty -echo; cat > /tmp/typed\r');
     await sleep(500);

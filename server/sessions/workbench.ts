@@ -1,0 +1,75 @@
+import type { Lab } from '../labs/lab.ts';
+import type { HostGroup, Sandbox, SandboxTimings } from '../sandbox/sandbox.ts';
+import { HostTerminals } from './host-terminals.ts';
+import type { StepResult } from './step-progress.ts';
+
+/** Makes a verifier for one host group: checks keep connections to its hosts open meanwhile. */
+export interface StepVerifier {
+  forHosts(lab: Lab, hosts: HostGroup): HostsVerifier;
+}
+
+/** Runs a step's checks against the hosts; failures are results, not exceptions. */
+export interface HostsVerifier {
+  verify(stepIndex: number): Promise<StepResult>;
+  close(): void;
+}
+
+export interface WorkbenchDeps {
+  sandbox: Sandbox;
+  verifier: StepVerifier | undefined;
+  replayBytes: number;
+}
+
+/**
+ * What a session works on from its start (or a reset) to a reset (or its end): its lab hosts, a
+ * terminal in each, and the checks that read them. Made in one call, disposed in one call.
+ */
+export class Workbench {
+  private checks: HostsVerifier | undefined;
+
+  private constructor(
+    readonly hosts: HostGroup,
+    readonly terminals: HostTerminals,
+    readonly timings: SandboxTimings,
+    private readonly verifier: StepVerifier | undefined,
+    lab: Lab,
+  ) {
+    this.checks = verifier?.forHosts(lab, hosts);
+  }
+
+  /** Starts the lab's hosts and opens a shell in each, so the first prompt waits for the browser. */
+  static async open(lab: Lab, deps: WorkbenchDeps): Promise<Workbench> {
+    const hosts = await deps.sandbox.createHostGroup({ hostNames: lab.hosts });
+    try {
+      const terminals = await HostTerminals.open(hosts.hosts, deps.replayBytes);
+      return new Workbench(hosts, terminals, hosts.timings, deps.verifier, lab);
+    } catch (err) {
+      await hosts.dispose();
+      throw err;
+    }
+  }
+
+  /** Whether steps are checked at all (a server may run without checks). */
+  get checked(): boolean {
+    return this.verifier !== undefined;
+  }
+
+  /** Dev mode: the same hosts now check a new version of the lab. */
+  useLab(lab: Lab): void {
+    this.checks?.close();
+    this.checks = this.verifier?.forHosts(lab, this.hosts);
+  }
+
+  verify(stepIndex: number): Promise<StepResult> {
+    if (!this.checks) return Promise.resolve({ passed: false, explanation: 'this step has no checks on this server' });
+    return this.checks.verify(stepIndex);
+  }
+
+  /** Closes the terminals and the checks' connections, and removes the hosts unless kept (for the next start's sweep). */
+  async dispose(options: { keepHosts?: boolean } = {}): Promise<void> {
+    this.terminals.close();
+    this.checks?.close();
+    this.checks = undefined;
+    if (!options.keepHosts) await this.hosts.dispose();
+  }
+}
