@@ -35,7 +35,9 @@ export class CdpPage {
   /** Opens `url` in a fresh headless Chromium at 1280x800, with `initScript` run before the page's own scripts. */
   static async open(url: string, initScript: string): Promise<CdpPage> {
     const profile = await mkdtemp(join(tmpdir(), 'drydock-bench-chromium-'));
-    const chromium = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+    const chromium = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], {
+      stdio: 'ignore',
+    });
     let endpoint = '';
     for (let i = 0; i < 100 && !endpoint; i++) {
       await sleep(100);
@@ -56,7 +58,10 @@ export class CdpPage {
   }
 
   async evaluate<T>(expression: string): Promise<T> {
-    const result = (await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
+    const result = (await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as {
+      result: { value: T };
+      exceptionDetails?: { text: string };
+    };
     if (result.exceptionDetails) throw new Error(`in the page: ${result.exceptionDetails.text}`);
     return result.result.value;
   }

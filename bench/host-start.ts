@@ -110,5 +110,7 @@ console.log(`from the warm pool, 1 host: ${summary(pool.take)}; pool fill rate $
 const pulls = await pullInFreshHost();
 console.log(`fresh host, docker pull registry (mirrored): ${summary(pulls)}`);
 await idle(density > 0 ? density : 10);
-console.log(`targets: cold p50<=1000 p95<=1500 (${percentile(cold1, 50).toFixed(0)}/${percentile(cold1, 95).toFixed(0)}); ` +
-  `3 hosts p95<=3000 (${percentile(cold3, 95).toFixed(0)}); pool p50<=100 (${percentile(pool.take, 50).toFixed(0)}); refill>=2/s`);
+console.log(
+  `targets: cold p50<=1000 p95<=1500 (${percentile(cold1, 50).toFixed(0)}/${percentile(cold1, 95).toFixed(0)}); ` +
+    `3 hosts p95<=3000 (${percentile(cold3, 95).toFixed(0)}); pool p50<=100 (${percentile(pool.take, 50).toFixed(0)}); refill>=2/s`,
+);

@@ -40,7 +40,10 @@ interface Run {
 
 async function measure(app: { url: string }, quiet: NodeSessionClient, durationMs: number): Promise<Window> {
   const keys = Math.floor(durationMs / ECHO_INTERVAL_MS);
-  const [readyz, echo] = await Promise.all([sampleReadyz(app.url, { durationMs }), measureEcho(quiet, 'node1', { keys, intervalMs: ECHO_INTERVAL_MS })]);
+  const [readyz, echo] = await Promise.all([
+    sampleReadyz(app.url, { durationMs }),
+    measureEcho(quiet, 'node1', { keys, intervalMs: ECHO_INTERVAL_MS }),
+  ]);
   return {
     readyz: { p50: percentile(readyz, 50), p90: percentile(readyz, 90), max: Math.max(...readyz) },
     echo: { p50: percentile(echo.echo, 50), p99: percentile(echo.echo, 99), unmatched: echo.unmatched },
@@ -80,7 +83,9 @@ for (let i = 0; i < RUNS; i++) {
   console.log(`run ${i + 1}: quiet  ${line(run.quiet)}`);
   console.log(`run ${i + 1}: flood  ${line(run.flood)}`);
   const closes = run.flooder.closes.map((c) => `${c.code} "${c.reason}" at ${c.atMs} ms`);
-  console.log(`run ${i + 1}: flooder sent ${run.flooder.sent} messages on ${run.flooder.connections} connection(s); closes: ${closes.join(', ') || 'none'}; errors: ${run.flooder.errors.join(', ') || 'none'}`);
+  console.log(
+    `run ${i + 1}: flooder sent ${run.flooder.sent} messages on ${run.flooder.connections} connection(s); closes: ${closes.join(', ') || 'none'}; errors: ${run.flooder.errors.join(', ') || 'none'}`,
+  );
 }
 const pick = (get: (r: Run) => number) => f(median(runs.map(get)));
 console.log(`\nmedians over ${RUNS} runs (flood ${SECONDS} s, ${CONNECTIONS} connection(s)):`);
@@ -90,4 +95,6 @@ for (const phase of ['quiet', 'flood'] as const) {
       `echo p50 ${pick((r) => r[phase].echo.p50)} / p99 ${pick((r) => r[phase].echo.p99)} ms`,
   );
 }
-console.log(`echo p99 ratio flood/quiet: ${median(runs.map((r) => r.flood.echo.p99 / r.quiet.echo.p99)).toFixed(2)}; messages sent: ${median(runs.map((r) => r.flooder.sent))}`);
+console.log(
+  `echo p99 ratio flood/quiet: ${median(runs.map((r) => r.flood.echo.p99 / r.quiet.echo.p99)).toFixed(2)}; messages sent: ${median(runs.map((r) => r.flooder.sent))}`,
+);

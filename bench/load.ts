@@ -185,7 +185,14 @@ function startClients(url: string): void {
     child.on('exit', (code, signal) => {
       if (!['close', 'cleanup', 'done'].includes(phase)) console.log(`  client process ${i} exited (${code ?? signal}) during ${phase}`);
     });
-    child.send({ type: 'config', url, lab: LAB, keyIntervalMs: Number(values['key-interval-ms']), stallMs: Number(values['stall-ms']), floodCommand: values['flood-command']! } satisfies ToClient);
+    child.send({
+      type: 'config',
+      url,
+      lab: LAB,
+      keyIntervalMs: Number(values['key-interval-ms']),
+      stallMs: Number(values['stall-ms']),
+      floodCommand: values['flood-command']!,
+    } satisfies ToClient);
     children.push(child);
   }
 }
@@ -250,7 +257,11 @@ console.log(
   `Load: ${SESSIONS} single-host sessions (${FLOODS} flooding with \`${values['flood-command']}\`, ${SESSIONS - FLOODS} typing a key every ${values['key-interval-ms']} ms), ` +
     `${SECONDS} s window, ${CLIENTS} client processes, ${CONCURRENCY} starts in flight`,
 );
-console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 try {
   const { labs, errors } = await loadLabCatalog(LABS_DIR);
@@ -287,7 +298,9 @@ try {
           console.log(`  session ${n} did not start: ${answer.message}`);
         }
         if (++done % 25 === 0 || done === SESSIONS) {
-          console.log(`  ${done} sessions, ${f((performance.now() - rampStarted) / 1000, 0)} s, server RSS ${f(rss(), 0)} MiB, load ${loadavg()[0]!.toFixed(1)}`);
+          console.log(
+            `  ${done} sessions, ${f((performance.now() - rampStarted) / 1000, 0)} s, server RSS ${f(rss(), 0)} MiB, load ${loadavg()[0]!.toFixed(1)}`,
+          );
         }
       }
     }),
@@ -365,26 +378,50 @@ try {
   console.log(`sessions started: ${started} of ${SESSIONS}${failures.length ? ` (${failures.length} failed)` : ''}; dropped: ${drops.length}`);
   for (const d of drops) console.log(`  dropped ${d.n} (${isFlood(d.n) ? 'flooding' : 'quiet'}) during ${d.phase}: ${d.reason}`);
   console.log(`host creation: ${started} sessions in ${f(rampSeconds, 0)} s (${f(started / rampSeconds, 2)}/s)`);
-  console.log(`  POST /api/sessions → answer: ${dist(startMs.map((ms) => ms / 1000), 2, 's')}`);
-  console.log(`  POST → first prompt byte:    ${dist(promptMs.map((ms) => ms / 1000), 2, 's')}`);
+  console.log(
+    `  POST /api/sessions → answer: ${dist(
+      startMs.map((ms) => ms / 1000),
+      2,
+      's',
+    )}`,
+  );
+  console.log(
+    `  POST → first prompt byte:    ${dist(
+      promptMs.map((ms) => ms / 1000),
+      2,
+      's',
+    )}`,
+  );
   console.log(`  event-loop lag during the ramp: ${lagLine(rampLag)}`);
   console.log(`event-loop lag during the window (${f(windowSeconds, 0)} s): ${lagLine(windowLag)}`);
-  console.log(`lab hosts' CPU (their cgroups): ${f(idleHostsCores * 100, 1)} % of one core for ${hostIds.length} idle hosts, ${f(windowHostsCores * 100, 0)} % in the window`);
-  console.log(`server CPU in the window: ${f(((serverCpu.user + serverCpu.system) / 1000 / (windowSeconds * 1000)) * 100, 0)} % of one core; machine ${f(machineBusy * 100, 0)} % busy (all cores)`);
-  const gcLine = (d: number[]) => `${d.length} (total ${f(d.reduce((a, b) => a + b, 0), 0)} ms, max ${f(Math.max(0, ...d), 1)} ms)`;
+  console.log(
+    `lab hosts' CPU (their cgroups): ${f(idleHostsCores * 100, 1)} % of one core for ${hostIds.length} idle hosts, ${f(windowHostsCores * 100, 0)} % in the window`,
+  );
+  console.log(
+    `server CPU in the window: ${f(((serverCpu.user + serverCpu.system) / 1000 / (windowSeconds * 1000)) * 100, 0)} % of one core; machine ${f(machineBusy * 100, 0)} % busy (all cores)`,
+  );
+  const gcLine = (d: number[]) =>
+    `${d.length} (total ${f(
+      d.reduce((a, b) => a + b, 0),
+      0,
+    )} ms, max ${f(Math.max(0, ...d), 1)} ms)`;
   console.log(`  server GC in the window: major ${gcLine(gcs.major)}, minor and incremental ${gcLine(gcs.minor)}`);
   console.log(`  the busiest processes (by name, summed; % of one core): ${busiest}`);
-  console.log(`echo (quiet sessions, a key every ${values['key-interval-ms']} ms): ${dist(echo, 2)}; ${results.reduce((a, r) => a + r.lostKeys, 0)} keys without echo`);
   console.log(
-    `flood throughput: ${f(totalRate, 1)} MB/s in all over ${floodRates.length} sessions; per session ${dist(floodRates, 2, 'MB/s')}`,
+    `echo (quiet sessions, a key every ${values['key-interval-ms']} ms): ${dist(echo, 2)}; ${results.reduce((a, r) => a + r.lostKeys, 0)} keys without echo`,
   );
+  console.log(`flood throughput: ${f(totalRate, 1)} MB/s in all over ${floodRates.length} sessions; per session ${dist(floodRates, 2, 'MB/s')}`);
   const ctrlC = results.flatMap((r) => r.ctrlC);
   console.log(`Ctrl-C of a flood → prompt mark: ${dist(ctrlC, 0)}; ${results.reduce((a, r) => a + r.ctrlCMissing, 0)} without a prompt`);
   console.log(
     `server RSS: ${f(rssIdle, 0)} MiB with no session, ${f(rssSessions, 0)} MiB with ${started} idle sessions (after GC), ` +
       `${f(Math.min(...rssSamples), 0)}–${f(Math.max(...rssSamples), 0)} MiB in the window, ${f(rssAfter, 0)} MiB after`,
   );
-  console.log(`load average (1 min) in the window: ${f(Math.min(...loads), 1)}–${f(Math.max(...loads), 1)}; after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average (1 min) in the window: ${f(Math.min(...loads), 1)}–${f(Math.max(...loads), 1)}; after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const lagOk = lag(windowLag, 99) <= 20;
   const dropOk = drops.length === 0 && started === SESSIONS;
   console.log(`targets: none dropped ${dropOk ? 'MET' : 'MISSED'}; lag p99 ≤ 20 ms ${lagOk ? 'MET' : 'MISSED'}`);

@@ -24,7 +24,11 @@ try {
   for (let i = 0; i < Number(values.starts); i++) {
     await app.sandbox.poolFilled();
     const started = performance.now();
-    const response = await fetch(`${app.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labId: LAB }) });
+    const response = await fetch(`${app.url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ labId: LAB }),
+    });
     if (response.status !== 201) throw new Error(`start failed: ${response.status} ${await response.text()}`);
     const body = (await response.json()) as StartedSessionBody;
     const client = await NodeSessionClient.connect(app.url, body.session.id, body.token);
@@ -34,7 +38,9 @@ try {
     await fetch(`${app.url}/api/sessions/${body.session.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${body.token}` } });
   }
   samples.sort((a, b) => a - b);
-  console.log(`start to every prompt: p50 ${percentile(samples, 50).toFixed(0)} ms, p95 ${percentile(samples, 95).toFixed(0)} ms (${samples.length} runs)`);
+  console.log(
+    `start to every prompt: p50 ${percentile(samples, 50).toFixed(0)} ms, p95 ${percentile(samples, 95).toFixed(0)} ms (${samples.length} runs)`,
+  );
 
   let passed = 0;
   for (let i = 0; i < Number(values.verifies); i++) {

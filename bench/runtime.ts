@@ -101,10 +101,16 @@ async function removeAll(): Promise<void> {
   if (values['userns-engine']) all.add(connectDocker(values['userns-engine']));
   for (const docker of all) {
     for (const c of await docker.listContainers({ all: true, filters: ownerFilter(owner) })) {
-      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined);
     }
     for (const n of await docker.listNetworks({ filters: ownerFilter(owner) })) {
-      await docker.getNetwork(n.Id).remove().catch(() => undefined);
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
     }
   }
 }
@@ -129,7 +135,8 @@ async function runOnce(t: Target): Promise<number> {
     await container.start();
     const exit = (await container.wait()) as { StatusCode: number };
     const ms = performance.now() - started;
-    if (exit.StatusCode !== 0) throw new Error(`\`true\` exited ${exit.StatusCode}: ${(await container.logs({ stdout: true, stderr: true })).toString()}`);
+    if (exit.StatusCode !== 0)
+      throw new Error(`\`true\` exited ${exit.StatusCode}: ${(await container.logs({ stdout: true, stderr: true })).toString()}`);
     return ms;
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
@@ -190,7 +197,7 @@ async function cgroupMiB(container: Docker.Container): Promise<number> {
 /** The text of a non-TTY container's log: frames of an 8-byte header (stream, length) and their bytes. */
 function demux(buffer: Buffer): string {
   const frames: Buffer[] = [];
-  for (let at = 0; at + 8 <= buffer.length; ) {
+  for (let at = 0; at + 8 <= buffer.length;) {
     const length = buffer.readUInt32BE(at + 4);
     frames.push(buffer.subarray(at + 8, at + 8 + length));
     at += 8 + length;
@@ -207,14 +214,23 @@ async function startHost(t: Target): Promise<{ container: Docker.Container; ms: 
   const container = await t.docker.createContainer(options);
   try {
     await container.start();
-    const r = await execInContainer(container, ['drydock-wait-engine', '30']).catch((err: unknown) => ({ exitCode: -1, stdout: '', stderr: errorText(err) }));
+    const r = await execInContainer(container, ['drydock-wait-engine', '30']).catch((err: unknown) => ({
+      exitCode: -1,
+      stdout: '',
+      stderr: errorText(err),
+    }));
     const ms = performance.now() - started;
     if (r.exitCode !== 0) {
       // A host that failed at start may still be writing its last words.
       await Promise.race([container.wait({ condition: 'not-running' }).catch(() => undefined), sleep(2_000)]);
       const logs = demux((await container.logs({ stdout: true, stderr: true, tail: 30 }).catch(() => Buffer.alloc(0))) as Buffer);
       const tail = (text: string) =>
-        text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('dmesg(1)')).slice(-4).join(' | ');
+        text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith('dmesg(1)'))
+          .slice(-4)
+          .join(' | ');
       throw new Error([tail(r.stderr), logs && `container output: ${tail(logs)}`].filter(Boolean).join(' | '));
     }
     return { container, ms };
@@ -291,7 +307,10 @@ async function hostParts(usable: Target[]): Promise<void> {
   for (const t of usable) {
     const net = await t.docker.createNetwork({ Name: containerName(), Internal: true, Labels: labelsFor(owner, 'session-network') });
     t.network = (await net.inspect()).Name;
-    await t.docker.getImage(LABHOST_IMAGE).inspect().catch(() => (t.hostBroken = `${LABHOST_IMAGE} is missing on this engine`));
+    await t.docker
+      .getImage(LABHOST_IMAGE)
+      .inspect()
+      .catch(() => (t.hostBroken = `${LABHOST_IMAGE} is missing on this engine`));
   }
   for (const t of usable.filter((t) => !t.hostBroken)) {
     await startHost(t).then(

@@ -11,7 +11,11 @@ export async function startToPrompt(app: TestServer, labId: string, runs: number
   for (let i = 0; i < runs; i++) {
     await beforeEach();
     const started = performance.now();
-    const response = await fetch(`${app.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labId }) });
+    const response = await fetch(`${app.url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ labId }),
+    });
     if (response.status !== 201) throw new Error(`start failed: ${response.status} ${await response.text()}`);
     const body = (await response.json()) as StartedSessionBody;
     const client = await NodeSessionClient.connect(app.url, body.session.id, body.token);

@@ -22,7 +22,11 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' 
 const runs = Number(values.runs);
 
 const registryLab = inlineLab(
-  inlineStep({ title: 'Run a registry', check: '- kind: registry-answers\n  registry: 127.0.0.1:5000', solution: 'docker run -d -p 5000:5000 registry' }),
+  inlineStep({
+    title: 'Run a registry',
+    check: '- kind: registry-answers\n  registry: 127.0.0.1:5000',
+    solution: 'docker run -d -p 5000:5000 registry',
+  }),
   { id: 'registry' },
 );
 

@@ -38,7 +38,8 @@ export async function measureTerminalMemory(count: number, replayBytes: number):
   try {
     const session = await sandbox.createHostGroup({ hostNames: ['node1', 'node2', 'node3'] });
     const shells = async () => Number(await sh(session.hosts[0]!, 'pgrep -c -x bash || true'));
-    const children = async () => (await readFile(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).length;
+    const children = async () =>
+      (await readFile(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).length;
     const shellsBefore = await shells();
     const childrenBefore = await children();
     // A first set warms up code paths and pools, so the measured ones pay only their own way.

@@ -37,10 +37,14 @@ const ms = (samples: readonly number[], digits = 2) =>
 /** Runs the keystroke client in its own process and returns its samples. */
 function keystrokeClient(app: TestServer, id: string, token: string): Promise<{ echo: number[]; ctrlC: number[]; unmatched: number }> {
   const script = fileURLToPath(new URL('./terminal-keys.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, app.url, id, token, values.keys!, values['ctrl-c']!], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, app.url, id, token, values.keys!, values['ctrl-c']!], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (b) => (out += b));
-  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`keystroke client exited ${code}`)))));
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`keystroke client exited ${code}`)))),
+  );
 }
 
 async function startSession(app: TestServer): Promise<{ id: string; token: string; labId: string }> {
@@ -62,13 +66,19 @@ console.log('Terminal path on this machine (server in this process, real engine,
     console.log(`Ctrl-C during yes → prompt mark (fast client):  ${ms(keys.ctrlC, 1)}`);
 
     for (const renderer of ['webgl', 'dom'] as const) {
-    const flood = await browserFlood(app, session, { floodBytes: Number(values['flood-mb']) * 1e6, ctrlCRounds: Number(values['ctrl-c']) / 2, renderer });
-    console.log(
-      `output into Chromium xterm.js (${flood.renderer}):  ${flood.mbPerSecond.toFixed(1)} MB/s, ${flood.bytes} bytes ` +
-        `(${flood.bytes === flood.expectedBytes ? 'byte-exact' : `EXPECTED ${flood.expectedBytes}`}); server RSS after GC ${flood.serverRssMiB.start.toFixed(1)} → ${flood.serverRssMiB.end.toFixed(1)} MiB (max +${(flood.serverRssMiB.max - flood.serverRssMiB.start).toFixed(1)}); ` +
-        `browser backlog ≤ ${flood.browserMaxBacklogKiB} KiB`,
-    );
-    console.log(`Ctrl-C during yes → prompt mark in Chromium:    ${ms(flood.ctrlC, 1)}  (backlog then ≤ ${Math.max(...flood.ctrlCBacklogKiB)} KiB)`);
+      const flood = await browserFlood(app, session, {
+        floodBytes: Number(values['flood-mb']) * 1e6,
+        ctrlCRounds: Number(values['ctrl-c']) / 2,
+        renderer,
+      });
+      console.log(
+        `output into Chromium xterm.js (${flood.renderer}):  ${flood.mbPerSecond.toFixed(1)} MB/s, ${flood.bytes} bytes ` +
+          `(${flood.bytes === flood.expectedBytes ? 'byte-exact' : `EXPECTED ${flood.expectedBytes}`}); server RSS after GC ${flood.serverRssMiB.start.toFixed(1)} → ${flood.serverRssMiB.end.toFixed(1)} MiB (max +${(flood.serverRssMiB.max - flood.serverRssMiB.start).toFixed(1)}); ` +
+          `browser backlog ≤ ${flood.browserMaxBacklogKiB} KiB`,
+      );
+      console.log(
+        `Ctrl-C during yes → prompt mark in Chromium:    ${ms(flood.ctrlC, 1)}  (backlog then ≤ ${Math.max(...flood.ctrlCBacklogKiB)} KiB)`,
+      );
     }
   } finally {
     await app.close();

@@ -73,7 +73,11 @@ describe('compose.yaml', { timeout: 600_000 }, () => {
     const started = Date.now();
     await compose(['down', '--timeout', '60'], 120_000);
     console.log(`# compose down in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    assert.equal(await docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]), '', "compose removed the server's container");
+    assert.equal(
+      await docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]),
+      '',
+      "compose removed the server's container",
+    );
     assert.equal(await ownedLeftovers(owner), '', 'nothing with the owner label is left');
   });
 });

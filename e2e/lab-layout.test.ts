@@ -37,7 +37,10 @@ async function assertInPlace(page: Page, moment: string): Promise<void> {
   const inside = (b: Box) => b.top >= 0 && b.left >= 0 && b.bottom <= height && b.right <= width;
   const where = `at ${width}×${height}, after ${moment}`;
   assert.equal(seen.scrollY, 0, `the window scrolled ${where}`);
-  assert.ok(seen.page.height <= height && seen.page.width <= width, `the page is ${seen.page.width}×${seen.page.height}, larger than the window, ${where}`);
+  assert.ok(
+    seen.page.height <= height && seen.page.width <= width,
+    `the page is ${seen.page.width}×${seen.page.height}, larger than the window, ${where}`,
+  );
   assert.ok(inside(seen.terminal), `the terminal is at ${JSON.stringify(seen.terminal)}, off screen ${where}`);
   assert.ok(inside(seen.rows), `the terminal's rows are at ${JSON.stringify(seen.rows)}, partly off screen ${where}`);
   assert.ok(inside(seen.tabs), `the terminal's tabs are at ${JSON.stringify(seen.tabs)}, off screen ${where}`);

@@ -38,7 +38,10 @@ async function shoot(labId: string, steps: number, file: string): Promise<void> 
     // Registry notifications (the webhook lab) appear below the step: show them when there are some.
     const events = page.locator('.registry-events:not([hidden])');
     if ((await events.count()) > 0) {
-      await events.locator('details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      await events
+        .locator('details')
+        .first()
+        .evaluate((d) => ((d as HTMLDetailsElement).open = true));
       await events.scrollIntoViewIfNeeded();
     }
     await page.screenshot({ path: new URL(file, DOCS).pathname });

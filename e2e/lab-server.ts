@@ -9,7 +9,9 @@ import { WEB_OUT, buildWeb } from '../web/build.ts';
 
 export const FIXTURE_LABS = fileURLToPath(new URL('./fixtures/labs/', import.meta.url));
 
-export async function startE2eServer(options: { labsDir?: string; policy?: Partial<SessionPolicy>; config?: Partial<Config> } = {}): Promise<TestServer> {
+export async function startE2eServer(
+  options: { labsDir?: string; policy?: Partial<SessionPolicy>; config?: Partial<Config> } = {},
+): Promise<TestServer> {
   await buildWeb();
   const { labs, errors } = await loadLabCatalog(options.labsDir ?? FIXTURE_LABS);
   if (errors.length > 0) throw new Error(`fixture labs have problems: ${JSON.stringify(errors)}`);

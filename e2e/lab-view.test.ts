@@ -112,7 +112,9 @@ describe('the lab view in a browser', { timeout: 240_000 }, () => {
 
   test('the lab view looks finished (screenshots, light and dark)', async () => {
     await page.locator('.host-terminal[data-host="node1"]').click();
-    await page.keyboard.type('docker run -d -p 5000:5000 --name registry registry && docker ps --format "table {{.Names}}\\t{{.Image}}\\t{{.Status}}"\n');
+    await page.keyboard.type(
+      'docker run -d -p 5000:5000 --name registry registry && docker ps --format "table {{.Names}}\\t{{.Image}}\\t{{.Status}}"\n',
+    );
     await page.waitForTimeout(4_000);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('lab-view.png', ARTIFACTS).pathname });
@@ -155,8 +157,14 @@ describe('the lab view in a browser', { timeout: 240_000 }, () => {
     // The warm pool's hosts (named `lab` until a session takes them) are the server's, not the session's.
     const docker = connectDocker(app.config.dockerHost);
     const left = await Promise.all(
-      ['node1', 'node2'].map((name) => docker.listContainers({ all: true, filters: { label: [...ownerFilter(app.config.owner, 'host').label, `${LABEL.host}=${name}`] } })),
+      ['node1', 'node2'].map((name) =>
+        docker.listContainers({ all: true, filters: { label: [...ownerFilter(app.config.owner, 'host').label, `${LABEL.host}=${name}`] } }),
+      ),
     );
-    assert.deepEqual(left.flat().map((c) => c.Names[0]), [], 'no lab host of the session is left');
+    assert.deepEqual(
+      left.flat().map((c) => c.Names[0]),
+      [],
+      'no lab host of the session is left',
+    );
   });
 });

@@ -25,17 +25,29 @@ describe('the server image', { timeout: 600_000 }, () => {
     base = `http://127.0.0.1:${port}`;
     const socketGroup = (await stat(DOCKER_SOCKET)).gid;
     await docker([
-      'run', '--detach', '--name', name,
-      '--network', 'host',
-      '--group-add', String(socketGroup),
-      '--volume', `${DOCKER_SOCKET}:${DOCKER_SOCKET}`,
-      '--label', `io.drydock.owner=${owner}`,
-      '--env', `DRYDOCK_OWNER=${owner}`,
-      '--env', `DRYDOCK_PORT=${port}`,
-      '--env', 'DRYDOCK_LISTEN_ADDRESS=127.0.0.1',
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--network',
+      'host',
+      '--group-add',
+      String(socketGroup),
+      '--volume',
+      `${DOCKER_SOCKET}:${DOCKER_SOCKET}`,
+      '--label',
+      `io.drydock.owner=${owner}`,
+      '--env',
+      `DRYDOCK_OWNER=${owner}`,
+      '--env',
+      `DRYDOCK_PORT=${port}`,
+      '--env',
+      'DRYDOCK_LISTEN_ADDRESS=127.0.0.1',
       // A webhook port of its own, so the test runs beside a Drydock server on this machine.
-      '--env', `DRYDOCK_HOOKS_PORT=${20_000 + randomInt(20_000)}`,
-      '--env', 'DRYDOCK_POOL_SIZE=0',
+      '--env',
+      `DRYDOCK_HOOKS_PORT=${20_000 + randomInt(20_000)}`,
+      '--env',
+      'DRYDOCK_POOL_SIZE=0',
       SERVER_IMAGE,
     ]);
   });
@@ -50,7 +62,10 @@ describe('the server image', { timeout: 600_000 }, () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
 
     const { labs } = (await (await fetch(`${base}/api/labs`)).json()) as { labs: LabSummaryBody[] };
-    assert.ok(labs.some((l) => l.id === 'registry-basics'), `the catalog lists ${labs.map((l) => l.id).join(', ')}`);
+    assert.ok(
+      labs.some((l) => l.id === 'registry-basics'),
+      `the catalog lists ${labs.map((l) => l.id).join(', ')}`,
+    );
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<html/i, 'the browser app is served from dist/web');

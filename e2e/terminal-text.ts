@@ -2,7 +2,10 @@
 import type { Page } from 'playwright-core';
 
 export function terminalText(page: Page, host: string): Promise<string> {
-  return page.locator(`.host-terminal[data-host="${host}"] .xterm-rows`).innerText().then((t) => t.replace(/\u00a0/g, ' '));
+  return page
+    .locator(`.host-terminal[data-host="${host}"] .xterm-rows`)
+    .innerText()
+    .then((t) => t.replace(/\u00a0/g, ' '));
 }
 
 export async function waitForTerminal(page: Page, host: string, pattern: RegExp, timeout = 15_000): Promise<string> {

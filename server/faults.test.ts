@@ -47,7 +47,14 @@ describe('faults', { timeout: 300_000 }, () => {
 
       const reset = await fetch(`${app.url}/api/sessions/${session.id}/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       assert.equal(reset.status, 200);
-      await client.waitFor(() => client.of('session').at(-1)?.session.hosts.every((h) => h.state === 'ready') === true, 'fresh hosts');
+      await client.waitFor(
+        () =>
+          client
+            .of('session')
+            .at(-1)
+            ?.session.hosts.every((h) => h.state === 'ready') === true,
+        'fresh hosts',
+      );
       await client.waitFor(() => client.of('attached').length === 4, 'the terminals re-attached');
       client.input('node2', 'hostname\r');
       await client.waitFor(() => /^node2\r$/m.test(client.text(1)), 'the fresh node2 answers');
@@ -140,9 +147,10 @@ describe('faults', { timeout: 300_000 }, () => {
     const lab = testLab({ id: 'engine-restart-lab', hosts: ['node1'] });
     let app: TestServer;
     // Restarting the engine stops every container on it: only where this run owns the engine (CI).
-    const skip = process.env.CI !== 'true' && process.env.DRYDOCK_TEST_ENGINE_RESTART !== '1'
-      ? 'restarts the machine’s Docker engine: runs in CI, or with DRYDOCK_TEST_ENGINE_RESTART=1'
-      : false;
+    const skip =
+      process.env.CI !== 'true' && process.env.DRYDOCK_TEST_ENGINE_RESTART !== '1'
+        ? 'restarts the machine’s Docker engine: runs in CI, or with DRYDOCK_TEST_ENGINE_RESTART=1'
+        : false;
     before(async () => {
       if (!skip) app = await startTestServer({ labs: [lab], config: { poolSize: 1 } });
     });
@@ -156,12 +164,24 @@ describe('faults', { timeout: 300_000 }, () => {
       // The engine's own pid file: `pidof dockerd` would also find the lab hosts' engines.
       const dockerd = (await readFile('/var/run/docker.pid', 'utf8')).trim();
       await run('kill', ['-TERM', dockerd]);
-      await waitUntil(async () => !(await run('kill', ['-0', dockerd]).then(() => true, () => false)), 'dockerd to exit', 60_000);
+      await waitUntil(
+        async () =>
+          !(await run('kill', ['-0', dockerd]).then(
+            () => true,
+            () => false,
+          )),
+        'dockerd to exit',
+        60_000,
+      );
 
       const readyz = await fetch(`${app.url}/readyz`);
       assert.equal(readyz.status, 503);
       assert.match(((await readyz.json()) as { problem: string }).problem, /Docker engine .* does not answer/);
-      const refused = await fetch(`${app.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labId: lab.id }) });
+      const refused = await fetch(`${app.url}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ labId: lab.id }),
+      });
       assert.equal(refused.status, 503);
       assert.match(((await refused.json()) as { error: { message: string } }).error.message, /the Docker engine does not answer/);
 
@@ -187,7 +207,12 @@ async function startServerProcess(env: NodeJS.ProcessEnv, url: string): Promise<
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b));
   try {
-    await waitUntil(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 'the server to be ready', 60_000, () => child.exitCode !== null);
+    await waitUntil(
+      async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
+      'the server to be ready',
+      60_000,
+      () => child.exitCode !== null,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n--- server stderr\n${stderr.slice(-2000)}`);

@@ -41,7 +41,10 @@ test('no import circles in the code', async () => {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const text = await readFile(file, 'utf8');
-    graph.set(file, [...text.matchAll(IMPORT)].map((m) => resolve(dirname(file), m[1]!)));
+    graph.set(
+      file,
+      [...text.matchAll(IMPORT)].map((m) => resolve(dirname(file), m[1]!)),
+    );
   }
   assert.ok(graph.size > 100, `read ${graph.size} files`);
   const found = circles(graph).map((circle) => [...circle, circle[0]!].map((f) => relative(ROOT, f)).join(' → '));

@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { LIMITS, decodeOutputFrame, encodeOutputFrame, parseClientMessage, parseServerMessage } from './protocol.ts';
 
 test('valid client messages parse to their typed form', () => {
-  assert.deepEqual(parseClientMessage('{"type":"input","host":"node1","data":"ls\\r"}'), { ok: true, message: { type: 'input', host: 'node1', data: 'ls\r' } });
+  assert.deepEqual(parseClientMessage('{"type":"input","host":"node1","data":"ls\\r"}'), {
+    ok: true,
+    message: { type: 'input', host: 'node1', data: 'ls\r' },
+  });
   assert.deepEqual(parseClientMessage('{"type":"check"}'), { ok: true, message: { type: 'check' } });
   assert.deepEqual(parseClientMessage('{"type":"input","host":"node1","data":"G1tNIIAh","encoding":"base64"}'), {
     ok: true,
@@ -37,7 +40,11 @@ test('anything else is an error result with a reason, never an exception', () =>
     if (!result.ok) assert.match(result.message, reason, text);
   }
   const huge = parseClientMessage('x'.repeat(LIMITS.messageBytes + 1));
-  assert.deepEqual(huge, { ok: false, code: 'DD_PROTOCOL_TOO_LARGE', message: `message of ${LIMITS.messageBytes + 1} characters; the limit is ${LIMITS.messageBytes}` });
+  assert.deepEqual(huge, {
+    ok: false,
+    code: 'DD_PROTOCOL_TOO_LARGE',
+    message: `message of ${LIMITS.messageBytes + 1} characters; the limit is ${LIMITS.messageBytes}`,
+  });
 });
 
 test('server messages are validated the same way in the browser', () => {

@@ -75,7 +75,9 @@ export class EngineClient {
       agent: this.agent,
       timeoutMs: this.timeoutMs,
     }).catch((err: NodeJS.ErrnoException) => {
-      throw new ProbeFailure(`the Docker engine of ${this.host.name} does not answer (${err.code ?? err.message}): if it is restarting, try again in a moment`);
+      throw new ProbeFailure(
+        `the Docker engine of ${this.host.name} does not answer (${err.code ?? err.message}): if it is restarting, try again in a moment`,
+      );
     });
     if (res.status === 404) return undefined;
     if (res.status !== 200) {

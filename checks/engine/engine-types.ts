@@ -9,9 +9,7 @@ export const containerSummary = z.object({
   Names: z.array(z.string()),
   Image: z.string(),
   State: z.string(),
-  Ports: z
-    .array(z.object({ IP: z.string().optional(), PrivatePort: z.number(), PublicPort: z.number().optional(), Type: z.string() }))
-    .default([]),
+  Ports: z.array(z.object({ IP: z.string().optional(), PrivatePort: z.number(), PublicPort: z.number().optional(), Type: z.string() })).default([]),
 });
 export type ContainerSummary = z.output<typeof containerSummary>;
 
@@ -21,9 +19,7 @@ export const containerDetails = z.object({
   State: z.object({ Running: z.boolean(), Status: z.string() }),
   Config: z.object({ Image: z.string(), Env: z.array(z.string()).nullable().default([]) }),
   HostConfig: z.object({ RestartPolicy: z.object({ Name: z.string() }).optional() }),
-  Mounts: z
-    .array(z.object({ Type: z.string(), Source: z.string().default(''), Destination: z.string(), Name: z.string().optional() }))
-    .default([]),
+  Mounts: z.array(z.object({ Type: z.string(), Source: z.string().default(''), Destination: z.string(), Name: z.string().optional() })).default([]),
 });
 export type ContainerDetails = z.output<typeof containerDetails>;
 

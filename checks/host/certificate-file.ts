@@ -8,6 +8,8 @@ export async function readCertificate(files: HostFiles, path: string): Promise<X
   try {
     return new X509Certificate(pem);
   } catch {
-    throw new ProbeFailure(`${path} is not a certificate in PEM form (a -----BEGIN CERTIFICATE----- block): make it again with openssl req -x509 ... -out ${path}`);
+    throw new ProbeFailure(
+      `${path} is not a certificate in PEM form (a -----BEGIN CERTIFICATE----- block): make it again with openssl req -x509 ... -out ${path}`,
+    );
   }
 }

@@ -12,7 +12,9 @@ describe('certificate-valid-for and certificate-matches-key', { timeout: 300_000
     return { passed, message };
   };
   const make = (name: string, san?: string) =>
-    run(`mkdir -p /root/certs && cd /root/certs && openssl req -newkey rsa:2048 -nodes -sha256 -keyout ${name}.key -x509 -days 1 -subj "/CN=node1" ${san ? `-addext "subjectAltName = ${san}"` : ''} -out ${name}.crt 2>/dev/null`);
+    run(
+      `mkdir -p /root/certs && cd /root/certs && openssl req -newkey rsa:2048 -nodes -sha256 -keyout ${name}.key -x509 -days 1 -subj "/CN=node1" ${san ? `-addext "subjectAltName = ${san}"` : ''} -out ${name}.crt 2>/dev/null`,
+    );
 
   test('certificate-valid-for a file: every name, by subjectAltName only', async () => {
     const validFor = (names: string | string[], file = '/root/certs/domain.crt') => verdict('certificate-valid-for', { file, names });
@@ -20,7 +22,8 @@ describe('certificate-valid-for and certificate-matches-key', { timeout: 300_000
     await make('domain');
     assert.deepEqual(await validFor('node1'), {
       passed: false,
-      message: '/root/certs/domain.crt has no subjectAltName (only CN=node1), and clients ignore the CN: make it again with -addext "subjectAltName = DNS:node1"',
+      message:
+        '/root/certs/domain.crt has no subjectAltName (only CN=node1), and clients ignore the CN: make it again with -addext "subjectAltName = DNS:node1"',
     });
     await make('domain', 'DNS:node1');
     assert.deepEqual(await validFor('node1'), { passed: true, message: '/root/certs/domain.crt is valid for DNS:node1' });
@@ -48,18 +51,31 @@ describe('certificate-valid-for and certificate-matches-key', { timeout: 300_000
       passed: true,
       message: 'the certificate served on node1:5443 is valid for DNS:node1, IP:127.0.0.1',
     });
-    assert.match((await verdict('certificate-valid-for', { registry: '127.0.0.1:5443', names: 'registry.example.com' })).message, /^the certificate served on 127.0.0.1:5443 is not valid for DNS:registry.example.com \(it names DNS:node1, IP Address:127.0.0.1\)/);
-    assert.match((await verdict('certificate-valid-for', { registry: '127.0.0.1:5444', names: 'node1' })).message, /^nothing answers on 127.0.0.1:5444/);
+    assert.match(
+      (await verdict('certificate-valid-for', { registry: '127.0.0.1:5443', names: 'registry.example.com' })).message,
+      /^the certificate served on 127.0.0.1:5443 is not valid for DNS:registry.example.com \(it names DNS:node1, IP Address:127.0.0.1\)/,
+    );
+    assert.match(
+      (await verdict('certificate-valid-for', { registry: '127.0.0.1:5444', names: 'node1' })).message,
+      /^nothing answers on 127.0.0.1:5444/,
+    );
   });
 
   test('certificate-matches-key: the pair made together, not two separate ones', async () => {
     const matches = (key: string) => verdict('certificate-matches-key', { certificate: '/root/certs/domain.crt', key });
-    assert.deepEqual(await matches('/root/certs/domain.key'), { passed: true, message: '/root/certs/domain.key is the key of /root/certs/domain.crt' });
+    assert.deepEqual(await matches('/root/certs/domain.key'), {
+      passed: true,
+      message: '/root/certs/domain.key is the key of /root/certs/domain.crt',
+    });
     assert.deepEqual(await matches('/root/certs/wide.key'), {
       passed: false,
-      message: '/root/certs/wide.key does not belong to /root/certs/domain.crt (made separately, or one made again since?): make both again with one openssl req command',
+      message:
+        '/root/certs/wide.key does not belong to /root/certs/domain.crt (made separately, or one made again since?): make both again with one openssl req command',
     });
-    assert.deepEqual(await matches('/root/certs/none.key'), { passed: false, message: 'there is no /root/certs/none.key in node1 (make the key first)' });
+    assert.deepEqual(await matches('/root/certs/none.key'), {
+      passed: false,
+      message: 'there is no /root/certs/none.key in node1 (make the key first)',
+    });
     assert.match((await matches('/root/certs/domain.crt')).message, /^\/root\/certs\/domain.crt is not an unencrypted private key in PEM form/);
   });
 });

@@ -16,9 +16,12 @@ export const certificateMatchesKey = defineCheckKind({
   async run(p, target) {
     const certificate = await readCertificate(target.files, p.certificate);
     const key = privateKey(await target.files.readRequired(p.key, 'make the key first'));
-    if (!key) return fail(`${p.key} is not an unencrypted private key in PEM form: make it again with openssl req -newkey ... -nodes -keyout ${p.key}`);
+    if (!key)
+      return fail(`${p.key} is not an unencrypted private key in PEM form: make it again with openssl req -newkey ... -nodes -keyout ${p.key}`);
     if (!certificate.checkPrivateKey(key)) {
-      return fail(`${p.key} does not belong to ${p.certificate} (made separately, or one made again since?): make both again with one openssl req command`);
+      return fail(
+        `${p.key} does not belong to ${p.certificate} (made separately, or one made again since?): make both again with one openssl req command`,
+      );
     }
     return pass(`${p.key} is the key of ${p.certificate}`);
   },

@@ -8,7 +8,9 @@ import { certificateCovers, commonName, sanEntry } from './subject-alt-name.ts';
 
 const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-const certificateName = z.string().refine((name) => isIP(name) !== 0 || DNS_NAME.test(name), 'a DNS name such as node1, or an IP address such as 10.0.0.5');
+const certificateName = z
+  .string()
+  .refine((name) => isIP(name) !== 0 || DNS_NAME.test(name), 'a DNS name such as node1, or an IP address such as 10.0.0.5');
 
 /**
  * A certificate is valid for every name given, by its subjectAltName (Go clients such as dockerd
@@ -42,13 +44,18 @@ export const certificateValidFor = defineCheckKind({
     }
     const missing = p.names.filter((name) => !certificateCovers(certificate, name));
     if (missing.length > 0) {
-      return fail(`${what} is not valid for ${missing.map(sanEntry).join(', ')} (it names ${certificate.subjectAltName}): make it again with ${wanted}`);
+      return fail(
+        `${what} is not valid for ${missing.map(sanEntry).join(', ')} (it names ${certificate.subjectAltName}): make it again with ${wanted}`,
+      );
     }
     return pass(`${what} is valid for ${p.names.map(sanEntry).join(', ')}`);
   },
 });
 
-async function certificateOf(p: { file?: string | undefined; registry?: string | undefined }, target: CheckTarget): Promise<{ certificate: X509Certificate; what: string }> {
+async function certificateOf(
+  p: { file?: string | undefined; registry?: string | undefined },
+  target: CheckTarget,
+): Promise<{ certificate: X509Certificate; what: string }> {
   if (p.file !== undefined) return { certificate: await readCertificate(target.files, p.file), what: p.file };
   const { certificate, endpoint } = await target.registries.handshake({ registry: p.registry!, tls: true });
   return { certificate: new X509Certificate(certificate.raw), what: `the certificate served on ${endpoint.label}` };

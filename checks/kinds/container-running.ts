@@ -7,7 +7,10 @@ import { absolutePath, imageReference, oneOrMany, portMapping, type PortMapping 
 const params = z
   .strictObject({
     /** Container name (`--name`). */
-    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a container name such as registry').optional(),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a container name such as registry')
+      .optional(),
     /** Image it runs; without a tag any tag of the repository will do. */
     image: imageReference.optional(),
     /** Published ports, `published:target` (`-p 5000:5000`). */
@@ -36,7 +39,9 @@ export const containerRunning = defineCheckKind({
     if (candidates.length === 0) return fail(`there is no container ${what} in ${target.host.name}: start one with docker run${runHint(p)}`);
     const running = candidates.filter((c) => c.State === 'running');
     if (running.length === 0) {
-      return fail(`the container ${what} is ${candidates[0]!.State}, not running: see docker logs ${p.name ?? candidates[0]!.Id.slice(0, 12)}, then start it again`);
+      return fail(
+        `the container ${what} is ${candidates[0]!.State}, not running: see docker logs ${p.name ?? candidates[0]!.Id.slice(0, 12)}, then start it again`,
+      );
     }
     let firstProblems: string[] = [];
     for (const summary of running) {
@@ -69,7 +74,9 @@ function portProblem(c: ContainerSummary, m: PortMapping): string[] {
 
 function restartProblem(d: ContainerDetails, wanted: string): string[] {
   const actual = d.HostConfig.RestartPolicy?.Name || 'no';
-  return actual === wanted ? [] : [`its restart policy is ${actual}, not ${wanted} (docker run --restart ${wanted}, or docker update --restart ${wanted})`];
+  return actual === wanted
+    ? []
+    : [`its restart policy is ${actual}, not ${wanted} (docker run --restart ${wanted}, or docker update --restart ${wanted})`];
 }
 
 function envProblem(d: ContainerDetails, key: string, value: string): string[] {

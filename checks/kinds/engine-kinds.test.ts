@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DockerSandbox } from '../../server/sandbox/docker-sandbox.ts';
-import type { SandboxSession } from '../../server/sandbox/sandbox.ts';
+import type { HostGroup } from '../../server/sandbox/sandbox.ts';
 import { sh, startTestSandbox, testConfig } from '../../server/test-support/sandbox.ts';
 import { CheckContext } from '../check-context.ts';
 import { check, eventually } from '../test-support/check-runner.ts';
@@ -9,7 +9,7 @@ import { check, eventually } from '../test-support/check-runner.ts';
 // Engine state and files of real lab hosts, read through the Engine API (files through exec).
 describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
   let sandbox: DockerSandbox;
-  let session: SandboxSession;
+  let session: HostGroup;
   let context: CheckContext;
   const run = (script: string, host = 'node1') => sh(session.host(host), script);
   const verdict = async (kind: string, params: Record<string, unknown>, host = 'node1') => {
@@ -19,7 +19,7 @@ describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
 
   before(async () => {
     sandbox = await startTestSandbox(testConfig());
-    session = await sandbox.createSession({ hostNames: ['node1', 'node2'] });
+    session = await sandbox.createHostGroup({ hostNames: ['node1', 'node2'] });
     context = new CheckContext(session);
   });
 
@@ -68,14 +68,24 @@ describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
         'the container registry runs, but it publishes 5001:5000, not 5000:5000 (docker run -p 5000:5000); ' +
         'its restart policy is no, not always (docker run --restart always, or docker update --restart always); ' +
         'it has no REGISTRY_STORAGE_DELETE_ENABLED in its environment (-e REGISTRY_STORAGE_DELETE_ENABLED=true); ' +
-        'it mounts ' + (await anonymousVolume()) + ' on /var/lib/registry, not /root/registry-data',
+        'it mounts ' +
+        (await anonymousVolume()) +
+        ' on /var/lib/registry, not /root/registry-data',
     });
-    assert.deepEqual(await verdict('container-running', { name: 'registry', image: 'nginx' }), { passed: false, message: 'the container registry runs, but it runs registry:2, not nginx' });
+    assert.deepEqual(await verdict('container-running', { name: 'registry', image: 'nginx' }), {
+      passed: false,
+      message: 'the container registry runs, but it runs registry:2, not nginx',
+    });
     assert.equal((await verdict('container-running', { name: 'registry', image: 'registry:2' })).passed, true);
     assert.equal((await verdict('container-running', { name: 'registry', image: 'registry:latest' })).passed, false, 'a tag given is a tag required');
     await run('docker stop -t 1 registry');
-    assert.match((await verdict('container-running', { name: 'registry' })).message, /^the container named registry is exited, not running: see docker logs registry/);
-    await run('docker rm registry && docker run -d --name registry -p 5000:5000 --restart always -e REGISTRY_STORAGE_DELETE_ENABLED=true -v /root/registry-data:/var/lib/registry registry');
+    assert.match(
+      (await verdict('container-running', { name: 'registry' })).message,
+      /^the container named registry is exited, not running: see docker logs registry/,
+    );
+    await run(
+      'docker rm registry && docker run -d --name registry -p 5000:5000 --restart always -e REGISTRY_STORAGE_DELETE_ENABLED=true -v /root/registry-data:/var/lib/registry registry',
+    );
     assert.deepEqual(await verdict('container-running', wanted), { passed: true, message: 'the container registry runs in node1' });
     assert.equal((await verdict('container-running', { image: 'registry', publish: ['5000:5000'] })).passed, true, 'found by image alone');
     assert.equal((await verdict('container-running', { image: 'nginx' })).passed, false);
@@ -87,7 +97,10 @@ describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
   });
 
   test('daemon-config: the settings in force, not the file', async () => {
-    assert.equal((await verdict('daemon-config', { mirrors: 'http://drydock-mirror:5000', insecureRegistries: ['drydock-mirror:5000', '127.0.0.0/8'] })).passed, true);
+    assert.equal(
+      (await verdict('daemon-config', { mirrors: 'http://drydock-mirror:5000', insecureRegistries: ['drydock-mirror:5000', '127.0.0.0/8'] })).passed,
+      true,
+    );
     const wanted = { insecureRegistries: 'node1:5000' };
     assert.deepEqual(await verdict('daemon-config', wanted), {
       passed: false,
@@ -99,19 +112,28 @@ describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
     assert.equal((await verdict('daemon-config', wanted)).passed, false, 'an edited file without a reload');
     await run('kill -HUP "$(cat /run/drydock/docker.pid)"');
     assert.equal((await eventually(() => check(context, 'daemon-config', wanted), 10_000)).passed, true);
-    assert.match((await verdict('daemon-config', { mirrors: ['http://node1:5000'] })).message, /does not use the mirror http:\/\/node1:5000 \(it uses http:\/\/drydock-mirror:5000\/\)/);
+    assert.match(
+      (await verdict('daemon-config', { mirrors: ['http://node1:5000'] })).message,
+      /does not use the mirror http:\/\/node1:5000 \(it uses http:\/\/drydock-mirror:5000\/\)/,
+    );
   });
 
   test('daemon-trusts-ca and file-exists', async () => {
-    await run('mkdir -p /root/certs && cd /root/certs && for n in domain other; do openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=$n -keyout $n.key -out $n.crt 2>/dev/null; done');
+    await run(
+      'mkdir -p /root/certs && cd /root/certs && for n in domain other; do openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=$n -keyout $n.key -out $n.crt 2>/dev/null; done',
+    );
     const trusts = (ca?: string) => verdict('daemon-trusts-ca', { registry: 'node1:5000', ...(ca ? { ca } : {}) });
     assert.deepEqual(await trusts(), {
       passed: false,
-      message: 'there is no CA certificate (*.crt) in /etc/docker/certs.d/node1:5000/ in node1: mkdir -p /etc/docker/certs.d/node1:5000 && cp CA.crt /etc/docker/certs.d/node1:5000/ca.crt',
+      message:
+        'there is no CA certificate (*.crt) in /etc/docker/certs.d/node1:5000/ in node1: mkdir -p /etc/docker/certs.d/node1:5000 && cp CA.crt /etc/docker/certs.d/node1:5000/ca.crt',
     });
     await run('mkdir -p /etc/docker/certs.d/node1:5000 && cp /root/certs/other.crt /etc/docker/certs.d/node1:5000/ca.crt');
     assert.equal((await trusts()).passed, true);
-    assert.match((await trusts('/root/certs/domain.crt')).message, /^the certificate in \/etc\/docker\/certs.d\/node1:5000\/ is not \/root\/certs\/domain.crt/);
+    assert.match(
+      (await trusts('/root/certs/domain.crt')).message,
+      /^the certificate in \/etc\/docker\/certs.d\/node1:5000\/ is not \/root\/certs\/domain.crt/,
+    );
     await run('cp /root/certs/domain.crt /etc/docker/certs.d/node1:5000/ca.crt');
     assert.equal((await trusts('/root/certs/domain.crt')).passed, true);
 
@@ -120,17 +142,29 @@ describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
       message: '/etc/docker/daemon.json in node1 contains "registry-mirrors"',
     });
     assert.equal((await verdict('file-exists', { path: '/etc/docker/certs.d' })).passed, true);
-    assert.deepEqual(await verdict('file-exists', { path: '/root/auth/htpasswd' }), { passed: false, message: 'there is no /root/auth/htpasswd in node1' });
-    assert.deepEqual(await verdict('file-exists', { path: '/etc/docker/daemon.json', contains: 'debug' }), { passed: false, message: '/etc/docker/daemon.json in node1 does not contain debug' });
+    assert.deepEqual(await verdict('file-exists', { path: '/root/auth/htpasswd' }), {
+      passed: false,
+      message: 'there is no /root/auth/htpasswd in node1',
+    });
+    assert.deepEqual(await verdict('file-exists', { path: '/etc/docker/daemon.json', contains: 'debug' }), {
+      passed: false,
+      message: '/etc/docker/daemon.json in node1 does not contain debug',
+    });
   });
 
   test('command: exit code and output', async () => {
-    assert.deepEqual(await verdict('command', { run: 'docker ps --format "{{.Names}}"', output: '^registry$' }), { passed: true, message: '`docker ps --format "{{.Names}}"` succeeds' });
+    assert.deepEqual(await verdict('command', { run: 'docker ps --format "{{.Names}}"', output: '^registry$' }), {
+      passed: true,
+      message: '`docker ps --format "{{.Names}}"` succeeds',
+    });
     assert.deepEqual(await verdict('command', { run: 'docker ps --format "{{.Names}}"', output: '^web$', title: 'a container named web runs' }), {
       passed: false,
       message: '`docker ps --format "{{.Names}}"` printed no match for ^web$ (it said: registry)',
     });
-    assert.deepEqual(await verdict('command', { run: 'curl -sf http://127.0.0.1:5999/', message: 'nothing answers on 5999 yet' }), { passed: false, message: 'nothing answers on 5999 yet' });
+    assert.deepEqual(await verdict('command', { run: 'curl -sf http://127.0.0.1:5999/', message: 'nothing answers on 5999 yet' }), {
+      passed: false,
+      message: 'nothing answers on 5999 yet',
+    });
     assert.equal((await verdict('command', { run: 'curl -sf http://127.0.0.1:5999/', exitCode: 7 })).passed, true);
   });
 
@@ -153,10 +187,16 @@ describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
     await run(`docker swarm join --token ${token} ${address}:2377`, 'node2');
     assert.equal((await eventually(() => check(context, 'swarm-active', { role: 'manager', nodes: 2 }))).passed, true);
     assert.equal((await verdict('swarm-active', { role: 'worker' }, 'node2')).passed, true);
-    assert.deepEqual(await verdict('swarm-active', { role: 'manager' }, 'node2'), { passed: false, message: 'node2 is a swarm worker, not a manager' });
+    assert.deepEqual(await verdict('swarm-active', { role: 'manager' }, 'node2'), {
+      passed: false,
+      message: 'node2 is a swarm worker, not a manager',
+    });
 
     const labelled = { node: 'node2', role: 'worker', labels: { registry: true } };
-    assert.deepEqual(await verdict('swarm-node', labelled), { passed: false, message: 'node2 has no label registry=true: docker node update --label-add registry=true node2' });
+    assert.deepEqual(await verdict('swarm-node', labelled), {
+      passed: false,
+      message: 'node2 has no label registry=true: docker node update --label-add registry=true node2',
+    });
     await run('docker node update --label-add registry=true node2');
     assert.deepEqual(await verdict('swarm-node', labelled), { passed: true, message: 'node2 is a ready worker' });
 
@@ -167,19 +207,34 @@ describe('engine checks against real lab hosts', { timeout: 300_000 }, () => {
       publish: { published: 5002, target: 5000, mode: 'host' },
       constraints: 'node.labels.registry == true',
     };
-    assert.deepEqual(await verdict('swarm-service', service), { passed: false, message: 'there is no service registry: docker service create --name registry ...' });
-    await run('docker service create -d --name registry --publish published=5002,target=5000,mode=host --constraint node.labels.registry==true registry');
-    assert.deepEqual(await messageOf(eventually(() => check(context, 'swarm-service', service), 60_000)), { passed: true, message: 'the service registry runs 1 task' });
+    assert.deepEqual(await verdict('swarm-service', service), {
+      passed: false,
+      message: 'there is no service registry: docker service create --name registry ...',
+    });
+    await run(
+      'docker service create -d --name registry --publish published=5002,target=5000,mode=host --constraint node.labels.registry==true registry',
+    );
+    assert.deepEqual(await messageOf(eventually(() => check(context, 'swarm-service', service), 60_000)), {
+      passed: true,
+      message: 'the service registry runs 1 task',
+    });
     assert.deepEqual(await verdict('swarm-service', { ...service, publish: { published: 5002, target: 5000, mode: 'ingress' } }), {
       passed: false,
       message: 'the service registry publishes 5002 in host mode, not ingress',
     });
-    assert.deepEqual(await verdict('swarm-service', { ...service, replicas: 2 }), { passed: false, message: 'the service registry asks for 1 replicas, not 2: docker service scale registry=2' });
+    assert.deepEqual(await verdict('swarm-service', { ...service, replicas: 2 }), {
+      passed: false,
+      message: 'the service registry asks for 1 replicas, not 2: docker service scale registry=2',
+    });
     assert.deepEqual(await verdict('swarm-service', { ...service, constraints: 'node.role==manager' }), {
       passed: false,
       message: "the service registry has no placement constraint node.role==manager (--constraint 'node.role==manager')",
     });
-    assert.equal((await verdict('container-running', { image: 'registry', publish: '5002:5000' }, 'node2')).passed, true, 'its task runs on the labelled node');
+    assert.equal(
+      (await verdict('container-running', { image: 'registry', publish: '5002:5000' }, 'node2')).passed,
+      true,
+      'its task runs on the labelled node',
+    );
   });
 });
 

@@ -23,4 +23,3 @@ export const fileExists = defineCheckKind({
     return pass(`${p.path} in ${host} contains ${p.contains}`);
   },
 });
-

@@ -10,7 +10,8 @@ export const imagePresent = defineCheckKind({
   describe: (p) => `the image ${p.image} is present`,
   async run(p, target) {
     const image = await target.engine.image(p.image);
-    if (!image) return fail(`there is no image ${p.image} in ${target.host.name}: pull it, or tag an image with that name (docker tag SOURCE ${p.image})`);
+    if (!image)
+      return fail(`there is no image ${p.image} in ${target.host.name}: pull it, or tag an image with that name (docker tag SOURCE ${p.image})`);
     return pass(`the image ${p.image} is in ${target.host.name} (${image.Id.slice(7, 19)})`);
   },
 });

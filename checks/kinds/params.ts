@@ -50,10 +50,13 @@ export type PortMapping = z.output<typeof portMapping>;
 export const oneOrMany = <T extends z.ZodType>(item: T) => z.union([z.array(item), item.transform((x) => [x])]);
 
 /** A JavaScript regular expression, checked to compile. */
-export const regularExpression = z.string().min(1).refine((source) => {
-  try {
-    return Boolean(new RegExp(source));
-  } catch {
-    return false;
-  }
-}, 'a valid regular expression');
+export const regularExpression = z
+  .string()
+  .min(1)
+  .refine((source) => {
+    try {
+      return Boolean(new RegExp(source));
+    } catch {
+      return false;
+    }
+  }, 'a valid regular expression');

@@ -27,7 +27,9 @@ export const registryAllowsDeletes = defineCheckKind({
       case 'allowed':
         return pass(`${where} allows deletes (a DELETE of a manifest that does not exist got ${answer.said})`);
       case 'disabled':
-        return fail(`${where} refuses deletes (${answer.said}): run it with -e REGISTRY_STORAGE_DELETE_ENABLED=true (a pull-through cache never deletes)`);
+        return fail(
+          `${where} refuses deletes (${answer.said}): run it with -e REGISTRY_STORAGE_DELETE_ENABLED=true (a pull-through cache never deletes)`,
+        );
       case 'read-only':
         return fail(`${where} is in read-only mode and refuses every write (${answer.said}): run it without REGISTRY_STORAGE_MAINTENANCE_READONLY`);
       default:

@@ -12,7 +12,9 @@ export const registryAnswers = defineCheckKind({
     const client = await target.registries.open(p);
     const ping = await client.ping();
     if (!ping.isRegistry) {
-      return fail(`something answers on ${client.label}, but it is not a registry (GET /v2/ gave ${ping.status}): is the port published from the registry container?`);
+      return fail(
+        `something answers on ${client.label}, but it is not a registry (GET /v2/ gave ${ping.status}): is the port published from the registry container?`,
+      );
     }
     if (ping.status === 401) {
       return fail(

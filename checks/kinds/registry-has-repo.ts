@@ -20,4 +20,3 @@ export const registryHasRepo = defineCheckKind({
     return fail(`a registry answers on ${client.label} but ${has}, not ${p.repository}: push ${p.repository} to it first`);
   },
 });
-

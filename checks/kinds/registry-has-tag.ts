@@ -36,7 +36,9 @@ export const registryHasTag = defineCheckKind({
       if (!local) return fail(`there is no image ${p.image} in ${target.host.name} to compare ${p.repository}:${p.tag} with: pull it again`);
       const digests = await client.contentDigests(p.repository, p.tag);
       if (!digests?.has(local.Id)) {
-        return fail(`${p.repository}:${p.tag} in ${where} is not the image ${p.image}: tag ${p.image} as ${p.registry}/${p.repository}:${p.tag} and push it`);
+        return fail(
+          `${p.repository}:${p.tag} in ${where} is not the image ${p.image}: tag ${p.image} as ${p.registry}/${p.repository}:${p.tag} and push it`,
+        );
       }
     }
     return pass(`${where} has ${p.repository}:${p.tag} (${manifest.digest.slice(0, 19)})`);

@@ -22,10 +22,14 @@ export const registryServesTls = defineCheckKind({
     const name = endpoint.address.hostname.replace(/^\[|\]$/g, '');
     const where = `the certificate served on ${endpoint.label}`;
     if (!certificate.subjectaltname) {
-      return fail(`${where} has no subjectAltName (only CN=${certificate.subject?.CN ?? '?'}), and clients ignore the CN: make it with -addext "subjectAltName = ${sanEntry(name)}"`);
+      return fail(
+        `${where} has no subjectAltName (only CN=${certificate.subject?.CN ?? '?'}), and clients ignore the CN: make it with -addext "subjectAltName = ${sanEntry(name)}"`,
+      );
     }
     if (checkServerIdentity(name, certificate)) {
-      return fail(`${where} is not valid for ${name} (it names ${certificate.subjectaltname}): make it with -addext "subjectAltName = ${sanEntry(name)}"`);
+      return fail(
+        `${where} is not valid for ${name} (it names ${certificate.subjectaltname}): make it with -addext "subjectAltName = ${sanEntry(name)}"`,
+      );
     }
     if (p.ca && !trusted) return fail(`${where} is not signed by the CA in ${p.ca} (${untrustedBecause ?? 'not verified'})`);
     return pass(`${where} is valid for ${name}${p.ca ? ` and signed by the CA in ${p.ca}` : ''}`);

@@ -16,7 +16,8 @@ export const swarmActive = defineCheckKind({
     const swarm = (await target.engine.info()).Swarm;
     const state = swarm?.LocalNodeState || 'inactive';
     if (state !== 'active') {
-      const todo = p.role === 'worker' ? 'join it with the command docker swarm init printed on the manager' : 'docker swarm init --advertise-addr ADDRESS';
+      const todo =
+        p.role === 'worker' ? 'join it with the command docker swarm init printed on the manager' : 'docker swarm init --advertise-addr ADDRESS';
       return fail(`${host} is not in a swarm (its state is ${state}): ${todo}`);
     }
     const role = swarm?.ControlAvailable ? 'manager' : 'worker';
@@ -25,7 +26,9 @@ export const swarmActive = defineCheckKind({
       if (role !== 'manager') return fail(`${host} is a worker; the number of nodes can be read only on a manager`);
       const ready = (await target.engine.nodes()).filter((n) => n.Status.State === 'ready');
       if (ready.length < p.nodes) {
-        return fail(`the swarm of ${host} has ${ready.length} ready node${ready.length === 1 ? '' : 's'}, not ${p.nodes}: join the others with docker swarm join`);
+        return fail(
+          `the swarm of ${host} has ${ready.length} ready node${ready.length === 1 ? '' : 's'}, not ${p.nodes}: join the others with docker swarm join`,
+        );
       }
     }
     return pass(`${host} is a swarm ${role}`);

@@ -26,10 +26,14 @@ export const swarmNode = defineCheckKind({
       return fail(`${p.node} is ${node.Spec.Availability}, not ${p.availability}: docker node update --availability ${p.availability} ${p.node}`);
     }
     for (const [key, value] of Object.entries(p.labels ?? {})) {
-      if (node.Spec.Labels[key] !== value) return fail(`${p.node} has no label ${key}=${value}: docker node update --label-add ${key}=${value} ${p.node}`);
+      if (node.Spec.Labels[key] !== value)
+        return fail(`${p.node} has no label ${key}=${value}: docker node update --label-add ${key}=${value} ${p.node}`);
     }
     return pass(`${p.node} is a ready ${node.Spec.Role}`);
   },
 });
 
-const labelText = (labels: Record<string, string>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+const labelText = (labels: Record<string, string>): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');

@@ -30,7 +30,8 @@ export const swarmService = defineCheckKind({
     /** Placement constraints it must have, as written on the command line (`node.role==manager`). */
     constraints: oneOrMany(z.string().min(1)).optional(),
   }),
-  describe: (p) => `the service ${p.name} runs${p.replicas !== undefined ? ` ${p.replicas} replicas` : ''}${p.publish ? ` and publishes ${p.publish.map((m) => m.text).join(', ')}` : ''}`,
+  describe: (p) =>
+    `the service ${p.name} runs${p.replicas !== undefined ? ` ${p.replicas} replicas` : ''}${p.publish ? ` and publishes ${p.publish.map((m) => m.text).join(', ')}` : ''}`,
   async run(p, target) {
     const swarm = (await target.engine.info()).Swarm;
     if (!swarm?.ControlAvailable) return fail(`${target.host.name} is not a swarm manager, so it cannot see services: docker swarm init first`);
@@ -56,10 +57,12 @@ function specProblem(s: SwarmService, p: Params): string | undefined {
   const mode = s.Spec.Mode.Global ? 'global' : 'replicated';
   if (p.mode && mode !== p.mode) return `is ${mode}, not ${p.mode} (docker service create --mode ${p.mode})`;
   const replicas = s.Spec.Mode.Replicated?.Replicas;
-  if (p.replicas !== undefined && replicas !== p.replicas) return `asks for ${replicas ?? 'one per node'} replicas, not ${p.replicas}: docker service scale ${p.name}=${p.replicas}`;
+  if (p.replicas !== undefined && replicas !== p.replicas)
+    return `asks for ${replicas ?? 'one per node'} replicas, not ${p.replicas}: docker service scale ${p.name}=${p.replicas}`;
   for (const port of p.publish ?? []) {
     const found = s.Endpoint.Ports.find((x) => x.PublishedPort === port.published && x.TargetPort === port.target && x.Protocol === port.protocol);
-    if (!found) return `does not publish ${port.text} (--publish published=${port.published},target=${port.target}${port.mode ? `,mode=${port.mode}` : ''})`;
+    if (!found)
+      return `does not publish ${port.text} (--publish published=${port.published},target=${port.target}${port.mode ? `,mode=${port.mode}` : ''})`;
     if (port.mode && found.PublishMode !== port.mode) return `publishes ${port.published} in ${found.PublishMode} mode, not ${port.mode}`;
   }
   const constraints = (s.Spec.TaskTemplate.Placement?.Constraints ?? []).map(compact);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HookInbox } from '../../server/hooks/hook-inbox.ts';
-import type { SandboxSession } from '../../server/sandbox/sandbox.ts';
+import type { HostGroup } from '../../server/sandbox/sandbox.ts';
 import { startHooksSession, type HooksSession } from '../../server/test-support/hooks-session.ts';
 import { sh, testConfig } from '../../server/test-support/sandbox.ts';
 import { CheckContext } from '../check-context.ts';
@@ -13,7 +13,7 @@ describe('webhook-received against a real registry', { timeout: 180_000 }, () =>
   const config = testConfig();
   const inbox = new HookInbox();
   let hooks: HooksSession;
-  let session: SandboxSession;
+  let session: HostGroup;
   let context: CheckContext;
 
   before(async () => {
@@ -26,8 +26,7 @@ describe('webhook-received against a real registry', { timeout: 180_000 }, () =>
     await hooks?.close();
   });
 
-  const check = (params: Record<string, unknown>) =>
-    runCheck({ kind: 'webhook-received', host: 'node1', params, title: 'webhook' }, context);
+  const check = (params: Record<string, unknown>) => runCheck({ kind: 'webhook-received', host: 'node1', params, title: 'webhook' }, context);
 
   test('fails before any notification, passes after the push, and only for what was pushed', async () => {
     const before = await check({ action: 'push', repository: 'hello-world', tag: 'latest' });

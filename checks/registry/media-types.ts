@@ -12,5 +12,4 @@ const MEDIA_TYPE = {
  */
 export const MANIFEST_ACCEPT = Object.values(MEDIA_TYPE).join(', ');
 
-export const isManifestIndex = (mediaType: string): boolean =>
-  mediaType === MEDIA_TYPE.dockerManifestList || mediaType === MEDIA_TYPE.ociIndex;
+export const isManifestIndex = (mediaType: string): boolean => mediaType === MEDIA_TYPE.dockerManifestList || mediaType === MEDIA_TYPE.ociIndex;

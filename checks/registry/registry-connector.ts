@@ -81,7 +81,13 @@ export class RegistryConnector {
     const name = endpoint.address.hostname;
     const attempt = async () => {
       const ca = endpoint.caPath ? await this.files.readCached(endpoint.caPath, 'the CA certificate the check trusts') : undefined;
-      return handshake({ address: endpoint.connectTo, port: endpoint.port, servername: isIpAddress(name) ? undefined : name, ca, timeoutMs: this.timeoutMs });
+      return handshake({
+        address: endpoint.connectTo,
+        port: endpoint.port,
+        servername: isIpAddress(name) ? undefined : name,
+        ca,
+        timeoutMs: this.timeoutMs,
+      });
     };
     try {
       let result = await attempt();

@@ -26,7 +26,9 @@ export const registryEventSchema = z.object({
     url: long.optional(),
     tag: short.optional(),
   }),
-  request: z.object({ id: short.optional(), addr: short.optional(), host: short.optional(), method: short.optional(), useragent: long.optional() }).optional(),
+  request: z
+    .object({ id: short.optional(), addr: short.optional(), host: short.optional(), method: short.optional(), useragent: long.optional() })
+    .optional(),
   actor: z.object({ name: short.optional() }).optional(),
   source: z.object({ addr: short.optional(), instanceID: short.optional() }).optional(),
 });

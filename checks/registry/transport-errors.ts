@@ -36,19 +36,25 @@ export function explainTransportError(err: unknown, c: ConnectionFacts): ProbeFa
     return new ProbeFailure(`${c.label} does not answer (${text})`);
   }
   if (c.tls && (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/.test(text))) {
-    return new ProbeFailure(`the registry on ${c.label} serves plain HTTP, not HTTPS: give it a certificate and key (REGISTRY_HTTP_TLS_CERTIFICATE, REGISTRY_HTTP_TLS_KEY)`);
+    return new ProbeFailure(
+      `the registry on ${c.label} serves plain HTTP, not HTTPS: give it a certificate and key (REGISTRY_HTTP_TLS_CERTIFICATE, REGISTRY_HTTP_TLS_KEY)`,
+    );
   }
   if (isUntrustedCertificate(err)) {
     return new ProbeFailure(`the certificate served on ${c.label} is not signed by the CA in ${c.caPath ?? 'the trusted roots'}`);
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new ProbeFailure(`the certificate served on ${c.label} is not valid for that name (${(err as { reason?: string }).reason ?? text}): make it with a matching subjectAltName`);
+    return new ProbeFailure(
+      `the certificate served on ${c.label} is not valid for that name (${(err as { reason?: string }).reason ?? text}): make it with a matching subjectAltName`,
+    );
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
     return new ProbeFailure(`the certificate served on ${c.label} is outside its validity dates (${code})`);
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return new ProbeFailure(`${c.label} closed the connection${c.tls ? ' during the TLS handshake' : ''}: is it the registry, and ${c.tls ? 'does it serve HTTPS' : 'does it serve plain HTTP'}?`);
+    return new ProbeFailure(
+      `${c.label} closed the connection${c.tls ? ' during the TLS handshake' : ''}: is it the registry, and ${c.tls ? 'does it serve HTTPS' : 'does it serve plain HTTP'}?`,
+    );
   }
   return new ProbeFailure(`${c.label} cannot be reached: ${text}`);
 }

@@ -9,7 +9,9 @@ import { imagesCommand } from './images-command.ts';
 import { lintCommand } from './lint-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
-const program = new Command('drydock').description('Drydock: hands-on Docker labs in the browser').addCommand(lintCommand())
+const program = new Command('drydock')
+  .description('Drydock: hands-on Docker labs in the browser')
+  .addCommand(lintCommand())
   .addCommand(verifyCommand())
   .addCommand(imagesCommand());
 

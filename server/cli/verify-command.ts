@@ -131,7 +131,10 @@ export function verifyCommand(): Command {
     .description('prove labs end to end: for each step, its checks fail, its solution is typed into the terminals, its checks pass')
     .argument('[labs...]', 'lab ids (default: every lab)')
     .option('--labs-dir <dir>', 'the labs folder', 'labs')
-    .option('--server <url>', 'prove a running Drydock (e.g. http://127.0.0.1:8080) through its public API, as a learner would, instead of a private server')
+    .option(
+      '--server <url>',
+      'prove a running Drydock (e.g. http://127.0.0.1:8080) through its public API, as a learner would, instead of a private server',
+    )
     .action(async (labIds: string[], opts: { labsDir: string; server?: string }) => {
       const reports = await runVerify({ labsDir: opts.labsDir, labIds, server: opts.server, print: (line) => console.log(line) });
       process.exitCode = !reports ? 2 : reports.every((r) => r.passed) ? 0 : 1;

@@ -61,7 +61,10 @@ async function settingComments(): Promise<Map<string, string>> {
   const visit = (node: ts.Node): void => {
     if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name)) {
       const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
-      const comment = docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ').trim();
+      const comment = docs
+        .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '')
+        .join(' ')
+        .trim();
       if (comment) comments.set(node.name.text, comment.replace(/\s+/g, ' '));
     }
     ts.forEachChild(node, visit);

@@ -31,6 +31,9 @@ test('every invalid value is reported with the variable to fix', () => {
 });
 
 test('a host disk as large as its memory is refused, naming both settings', () => {
-  assert.throws(() => loadConfig({ DRYDOCK_HOST_MEMORY_MIB: '512', DRYDOCK_HOST_DISK_MIB: '512' }), /DRYDOCK_HOST_DISK_MIB: must be smaller than DRYDOCK_HOST_MEMORY_MIB/);
+  assert.throws(
+    () => loadConfig({ DRYDOCK_HOST_MEMORY_MIB: '512', DRYDOCK_HOST_DISK_MIB: '512' }),
+    /DRYDOCK_HOST_DISK_MIB: must be smaller than DRYDOCK_HOST_MEMORY_MIB/,
+  );
   assert.equal(loadConfig({ DRYDOCK_HOST_MEMORY_MIB: '512', DRYDOCK_HOST_DISK_MIB: '256' }).hostDiskMib, 256);
 });

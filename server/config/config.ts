@@ -6,130 +6,158 @@ import { logFormats } from '../logging/log-format.ts';
  * The one configuration schema. Every setting comes from the environment (DRYDOCK_*), is parsed
  * and validated once at start, frozen, and passed down; nothing reads process.env elsewhere.
  */
-const mebibytes = z.coerce.number().int().min(64).max(64 * 1024);
-const seconds = z.coerce.number().positive().max(7 * 24 * 3600);
+const mebibytes = z.coerce
+  .number()
+  .int()
+  .min(64)
+  .max(64 * 1024);
+const seconds = z.coerce
+  .number()
+  .positive()
+  .max(7 * 24 * 3600);
 
-export const configSchema = z.object({
-  /** Engine address: a unix socket path or tcp://host:port. */
-  dockerHost: z.string().min(1).default('/var/run/docker.sock'),
-  /** Labels every resource with this owner, so two Drydock servers can share one engine. */
-  owner: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('drydock'),
-  /** Memory limit of each lab host in MiB, its engine and everything a learner runs in it included. */
-  hostMemoryMib: mebibytes.default(2048),
-  /**
-   * Disk of each lab host in MiB: everything written in it, the engine's images included. It is
-   * memory-backed (the machine's disk has no per-container quota) and counts against the host's
-   * memory, so it must be smaller than DRYDOCK_HOST_MEMORY_MIB.
-   */
-  hostDiskMib: mebibytes.default(1024),
-  /** CPU limit of each lab host, in cores (0.5 is half a core). */
-  hostCpus: z.coerce.number().positive().max(64).default(1),
-  /** Process limit of each lab host: a fork bomb stops here. */
-  hostPids: z.coerce.number().int().min(64).max(1_000_000).default(2048),
-  /**
-   * Ready lab hosts kept waiting, so a learner's first prompt needs no cold start. Three: the
-   * largest lab of the registry track (the swarm) then comes wholly from the pool; each waits at
-   * about 36 MiB.
-   */
-  poolSize: z.coerce.number().int().min(0).max(100).default(3),
-  /** Address range that session networks are cut from, one small subnet per session. */
-  subnetPool: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'CIDR such as 10.213.0.0/16').default('10.213.0.0/16'),
-  /** Size of each session's subnet (27: 30 addresses, enough for the hosts, the mirror and the gateway). */
-  subnetPrefix: z.coerce.number().int().min(20).max(29).default(27),
-  /**
-   * The mirror always serves the locally built lesson images and those added with
-   * `drydock images add`. A URL (e.g. https://registry-1.docker.io): it also pulls any other
-   * image through from there and caches it. `auto`: Docker Hub, if its /v2/ answers at start.
-   * Empty: offline, the mirror's images only.
-   */
-  mirrorUpstream: z.union([z.literal(''), z.literal('auto'), z.url()]).default('auto'),
-  /**
-   * Port of the webhook receiver that lab hosts reach as drydock-hooks (registry notifications).
-   * The one port of this machine that lab hosts may open.
-   */
-  hooksPort: z.coerce.number().int().min(1).max(65_535).default(8089),
-  /**
-   * Port of the Docker Hub stand-in: lab hosts reach it as registry-1.docker.io, and its one job
-   * is to tell a learner, in the pull's error, that an image is not in the offline mirror.
-   * 0: the port after DRYDOCK_HOOKS_PORT. Lab hosts may open it too.
-   */
-  hubPort: z.coerce.number().int().min(0).max(65_535).default(0),
-  /**
-   * Registry notifications each session keeps (as JSON), for its checks and its lesson view; the
-   * oldest go first. A real event is about 1 KiB.
-   */
-  hooksSessionKib: z.coerce.number().int().min(16).max(16 * 1024).default(256),
-  /**
-   * Registry notifications all sessions together keep; past it a session that would grow is
-   * refused (503) until others end. Above sessions × DRYDOCK_HOOKS_SESSION_KIB it never binds.
-   */
-  hooksTotalMib: z.coerce.number().int().min(1).max(4096).default(16),
+export const configSchema = z
+  .object({
+    /** Engine address: a unix socket path or tcp://host:port. */
+    dockerHost: z.string().min(1).default('/var/run/docker.sock'),
+    /** Labels every resource with this owner, so two Drydock servers can share one engine. */
+    owner: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes')
+      .default('drydock'),
+    /** Memory limit of each lab host in MiB, its engine and everything a learner runs in it included. */
+    hostMemoryMib: mebibytes.default(2048),
+    /**
+     * Disk of each lab host in MiB: everything written in it, the engine's images included. It is
+     * memory-backed (the machine's disk has no per-container quota) and counts against the host's
+     * memory, so it must be smaller than DRYDOCK_HOST_MEMORY_MIB.
+     */
+    hostDiskMib: mebibytes.default(1024),
+    /** CPU limit of each lab host, in cores (0.5 is half a core). */
+    hostCpus: z.coerce.number().positive().max(64).default(1),
+    /** Process limit of each lab host: a fork bomb stops here. */
+    hostPids: z.coerce.number().int().min(64).max(1_000_000).default(2048),
+    /**
+     * Ready lab hosts kept waiting, so a learner's first prompt needs no cold start. Three: the
+     * largest lab of the registry track (the swarm) then comes wholly from the pool; each waits at
+     * about 36 MiB.
+     */
+    poolSize: z.coerce.number().int().min(0).max(100).default(3),
+    /** Address range that session networks are cut from, one small subnet per session. */
+    subnetPool: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'CIDR such as 10.213.0.0/16')
+      .default('10.213.0.0/16'),
+    /** Size of each session's subnet (27: 30 addresses, enough for the hosts, the mirror and the gateway). */
+    subnetPrefix: z.coerce.number().int().min(20).max(29).default(27),
+    /**
+     * The mirror always serves the locally built lesson images and those added with
+     * `drydock images add`. A URL (e.g. https://registry-1.docker.io): it also pulls any other
+     * image through from there and caches it. `auto`: Docker Hub, if its /v2/ answers at start.
+     * Empty: offline, the mirror's images only.
+     */
+    mirrorUpstream: z.union([z.literal(''), z.literal('auto'), z.url()]).default('auto'),
+    /**
+     * Port of the webhook receiver that lab hosts reach as drydock-hooks (registry notifications).
+     * The one port of this machine that lab hosts may open.
+     */
+    hooksPort: z.coerce.number().int().min(1).max(65_535).default(8089),
+    /**
+     * Port of the Docker Hub stand-in: lab hosts reach it as registry-1.docker.io, and its one job
+     * is to tell a learner, in the pull's error, that an image is not in the offline mirror.
+     * 0: the port after DRYDOCK_HOOKS_PORT. Lab hosts may open it too.
+     */
+    hubPort: z.coerce.number().int().min(0).max(65_535).default(0),
+    /**
+     * Registry notifications each session keeps (as JSON), for its checks and its lesson view; the
+     * oldest go first. A real event is about 1 KiB.
+     */
+    hooksSessionKib: z.coerce
+      .number()
+      .int()
+      .min(16)
+      .max(16 * 1024)
+      .default(256),
+    /**
+     * Registry notifications all sessions together keep; past it a session that would grow is
+     * refused (503) until others end. Above sessions × DRYDOCK_HOOKS_SESSION_KIB it never binds.
+     */
+    hooksTotalMib: z.coerce.number().int().min(1).max(4096).default(16),
 
-  // The lab server (server/http, server/ws, server/sessions).
-  /** HTTP port of the lab server (the catalog, the lab view, the API, session sockets, the port proxy). */
-  port: z.coerce.number().int().min(0).max(65_535).default(8080),
-  /** 0.0.0.0 serves other machines; the default serves this one only. */
-  listenAddress: z.string().min(1).default('127.0.0.1'),
-  /** Folder with one sub-folder per lab. */
-  labsDir: z.string().min(1).default('labs'),
-  /** For instructors: reload a lab when its file changes; open lessons update without a restart. */
-  devMode: z.union([z.boolean(), z.stringbool()]).default(false),
-  /**
-   * How the server writes its log on standard output: `auto` gives readable, coloured lines at a
-   * terminal and JSON lines anywhere else (a file, a pipe, `docker logs`, a log collector);
-   * `json` and `pretty` choose one everywhere.
-   */
-  logFormat: z.enum(logFormats).default('auto'),
-  /**
-   * Origins, besides the server's own, whose pages may open session WebSockets
-   * (comma-separated, e.g. https://training.example.com).
-   */
-  allowedOrigins: z
-    .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))])
-    .pipe(z.array(z.url()))
-    .default([]),
-  /** Behind a reverse proxy: take the learner's address from X-Forwarded-For (for the per-client limit). */
-  trustProxy: z.union([z.boolean(), z.stringbool()]).default(false),
-  /**
-   * Time a client has to send a request's headers, a WebSocket handshake included; one that
-   * trickles them in (slowloris) is answered 408 and cut off.
-   */
-  headersTimeoutSeconds: seconds.default(20),
-  /**
-   * Time a client has to send a whole request, body included (at least the headers timeout).
-   * Raise it if learners upload large files through the port proxy on slow links.
-   */
-  requestTimeoutSeconds: seconds.default(300),
-  /**
-   * Session sockets are pinged this often; one that misses a ping (a laptop gone to sleep, a
-   * dropped network) is closed, so its session's idle time starts. Lower it behind a proxy that
-   * drops quiet connections sooner.
-   */
-  socketHeartbeatSeconds: seconds.default(30),
-  /** Time a new session gets; the learner sees it count down. */
-  sessionSeconds: seconds.default(60 * 60),
-  /** Time one click on Extend adds. */
-  sessionExtendSeconds: seconds.default(30 * 60),
-  /** The longest a session can live from its start, however often it is extended. */
-  sessionMaxSeconds: seconds.default(3 * 60 * 60),
-  /** A session with no browser attached for this long ends (a closed tab, not a reload). */
-  sessionIdleSeconds: seconds.default(10 * 60),
-  /** Sessions one learner (one address) may run at once; one more is refused with a message saying so. */
-  sessionsPerClient: z.coerce.number().int().min(1).max(100).default(2),
-  /** Sessions the server runs at once, all learners together; beyond it a start answers 503 with a message. */
-  sessionsTotal: z.coerce.number().int().min(1).max(10_000).default(30),
-  /**
-   * On shutdown (SIGTERM, SIGINT): `remove` ends sessions and removes their lab hosts before
-   * exiting; `keep` exits at once and leaves them for the next start's sweep (faster restarts).
-   * Learners are told either way.
-   */
-  shutdownHosts: z.enum(['remove', 'keep']).default('remove'),
-  /** Recent output each terminal keeps, shown again when the browser re-attaches. */
-  terminalReplayKib: z.coerce.number().int().min(4).max(1024).default(64),
-}).refine((c) => c.hostDiskMib < c.hostMemoryMib, {
-  path: ['hostDiskMib'],
-  message: "must be smaller than DRYDOCK_HOST_MEMORY_MIB: a host's disk lives in its memory, and a full disk must leave room to run",
-});
+    // The lab server (server/http, server/ws, server/sessions).
+    /** HTTP port of the lab server (the catalog, the lab view, the API, session sockets, the port proxy). */
+    port: z.coerce.number().int().min(0).max(65_535).default(8080),
+    /** 0.0.0.0 serves other machines; the default serves this one only. */
+    listenAddress: z.string().min(1).default('127.0.0.1'),
+    /** Folder with one sub-folder per lab. */
+    labsDir: z.string().min(1).default('labs'),
+    /** For instructors: reload a lab when its file changes; open lessons update without a restart. */
+    devMode: z.union([z.boolean(), z.stringbool()]).default(false),
+    /**
+     * How the server writes its log on standard output: `auto` gives readable, coloured lines at a
+     * terminal and JSON lines anywhere else (a file, a pipe, `docker logs`, a log collector);
+     * `json` and `pretty` choose one everywhere.
+     */
+    logFormat: z.enum(logFormats).default('auto'),
+    /**
+     * Origins, besides the server's own, whose pages may open session WebSockets
+     * (comma-separated, e.g. https://training.example.com).
+     */
+    allowedOrigins: z
+      .union([
+        z.array(z.string()),
+        z.string().transform((v) =>
+          v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(z.array(z.url()))
+      .default([]),
+    /** Behind a reverse proxy: take the learner's address from X-Forwarded-For (for the per-client limit). */
+    trustProxy: z.union([z.boolean(), z.stringbool()]).default(false),
+    /**
+     * Time a client has to send a request's headers, a WebSocket handshake included; one that
+     * trickles them in (slowloris) is answered 408 and cut off.
+     */
+    headersTimeoutSeconds: seconds.default(20),
+    /**
+     * Time a client has to send a whole request, body included (at least the headers timeout).
+     * Raise it if learners upload large files through the port proxy on slow links.
+     */
+    requestTimeoutSeconds: seconds.default(300),
+    /**
+     * Session sockets are pinged this often; one that misses a ping (a laptop gone to sleep, a
+     * dropped network) is closed, so its session's idle time starts. Lower it behind a proxy that
+     * drops quiet connections sooner.
+     */
+    socketHeartbeatSeconds: seconds.default(30),
+    /** Time a new session gets; the learner sees it count down. */
+    sessionSeconds: seconds.default(60 * 60),
+    /** Time one click on Extend adds. */
+    sessionExtendSeconds: seconds.default(30 * 60),
+    /** The longest a session can live from its start, however often it is extended. */
+    sessionMaxSeconds: seconds.default(3 * 60 * 60),
+    /** A session with no browser attached for this long ends (a closed tab, not a reload). */
+    sessionIdleSeconds: seconds.default(10 * 60),
+    /** Sessions one learner (one address) may run at once; one more is refused with a message saying so. */
+    sessionsPerClient: z.coerce.number().int().min(1).max(100).default(2),
+    /** Sessions the server runs at once, all learners together; beyond it a start answers 503 with a message. */
+    sessionsTotal: z.coerce.number().int().min(1).max(10_000).default(30),
+    /**
+     * On shutdown (SIGTERM, SIGINT): `remove` ends sessions and removes their lab hosts before
+     * exiting; `keep` exits at once and leaves them for the next start's sweep (faster restarts).
+     * Learners are told either way.
+     */
+    shutdownHosts: z.enum(['remove', 'keep']).default('remove'),
+    /** Recent output each terminal keeps, shown again when the browser re-attaches. */
+    terminalReplayKib: z.coerce.number().int().min(4).max(1024).default(64),
+  })
+  .refine((c) => c.hostDiskMib < c.hostMemoryMib, {
+    path: ['hostDiskMib'],
+    message: "must be smaller than DRYDOCK_HOST_MEMORY_MIB: a host's disk lives in its memory, and a full disk must leave room to run",
+  });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 

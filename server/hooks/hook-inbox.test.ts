@@ -8,10 +8,17 @@ const push = (repository: string, tag = 'latest') => ({ action: 'push', target: 
 test('parses a registry notification, keeping the fields a registry sends and nothing else', () => {
   const padding = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
   const parsed = parseEnvelope(
-    JSON.stringify({ events: [{ ...push('hello-world'), actor: { name: 'ann', extra: 'x' }, ...padding, target: { ...push('hello-world').target, ...padding } }], ...padding }),
+    JSON.stringify({
+      events: [{ ...push('hello-world'), actor: { name: 'ann', extra: 'x' }, ...padding, target: { ...push('hello-world').target, ...padding } }],
+      ...padding,
+    }),
   );
   assert.ok(parsed.ok);
-  assert.deepEqual(parsed.events[0], { action: 'push', target: { repository: 'hello-world', tag: 'latest', digest: 'sha256:ab' }, actor: { name: 'ann' } });
+  assert.deepEqual(parsed.events[0], {
+    action: 'push',
+    target: { repository: 'hello-world', tag: 'latest', digest: 'sha256:ab' },
+    actor: { name: 'ann' },
+  });
 });
 
 test('refuses strings and batches longer than a registry ever sends, naming the field', () => {
@@ -36,7 +43,10 @@ test('keeps events per session, bounded, and tells subscribers', () => {
   inbox.record('a', [push('one') as never, push('two') as never]);
   inbox.record('b', [push('other') as never]);
   inbox.record('a', [push('three') as never, push('four') as never]);
-  assert.deepEqual(inbox.events('a').map((r) => r.event.target.repository), ['two', 'three', 'four']);
+  assert.deepEqual(
+    inbox.events('a').map((r) => r.event.target.repository),
+    ['two', 'three', 'four'],
+  );
   assert.equal(inbox.events('b').length, 1);
   assert.equal(inbox.events('a')[0]!.receivedAt, '2026-01-01T00:00:00.000Z');
   assert.deepEqual(seen, ['a:2', 'b:1', 'a:2']);

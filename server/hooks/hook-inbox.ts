@@ -34,7 +34,10 @@ export class HookInbox {
   private readonly limits: InboxLimits;
   private total = 0;
 
-  constructor(limits: Partial<InboxLimits> = {}, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    limits: Partial<InboxLimits> = {},
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 

@@ -12,7 +12,11 @@ test('a key takes its burst, then its rate, and says how long to wait; other key
   assert.equal(buckets.take('a'), 0);
   assert.ok(buckets.take('a') > 0);
   now = 60_000;
-  assert.deepEqual([buckets.take('a'), buckets.take('a'), buckets.take('a'), buckets.take('a') > 0], [0, 0, 0, true], 'refills to its burst, no more');
+  assert.deepEqual(
+    [buckets.take('a'), buckets.take('a'), buckets.take('a'), buckets.take('a') > 0],
+    [0, 0, 0, true],
+    'refills to its burst, no more',
+  );
   assert.equal(buckets.describe(), '3 at once, then 2 a second');
 });
 

@@ -26,7 +26,8 @@ describe('one session cannot reach another', { timeout: 120_000 }, () => {
   });
   after(async () => app?.close());
 
-  const statusOf = (path: string, init: RequestInit = {}) => fetch(app.url + path, { redirect: 'manual', ...init }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  const statusOf = (path: string, init: RequestInit = {}) =>
+    fetch(app.url + path, { redirect: 'manual', ...init }).then(async (r) => ({ status: r.status, body: await r.text() }));
 
   test('my token opens none of their API', async () => {
     const auth = { authorization: `Bearer ${mine.token}` };
@@ -40,7 +41,11 @@ describe('one session cannot reach another', { timeout: 120_000 }, () => {
       assert.equal(answer.status, 404, `${method} ${path}: ${answer.body}`);
       assert.match(answer.body, /"code":"DD_SESSION_NOT_FOUND"/);
     }
-    assert.equal((await statusOf(`/api/sessions/${theirs.session.id}`, { headers: { authorization: `Bearer ${theirs.token}` } })).status, 200, 'their session is still there');
+    assert.equal(
+      (await statusOf(`/api/sessions/${theirs.session.id}`, { headers: { authorization: `Bearer ${theirs.token}` } })).status,
+      200,
+      'their session is still there',
+    );
   });
 
   test('my token does not attach to their terminal', async () => {

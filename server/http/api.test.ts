@@ -22,7 +22,10 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
         ...options.headers,
       },
     });
-  const errorOf = async (response: Response) => ({ status: response.status, ...((await response.json()) as { error: { code: string; message: string } }).error });
+  const errorOf = async (response: Response) => ({
+    status: response.status,
+    ...((await response.json()) as { error: { code: string; message: string } }).error,
+  });
 
   before(async () => {
     app = await startTestServer({ labs: [lab], policy: { limits: { perClient: 1, total: 5 } } });
@@ -32,11 +35,18 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
 
   test('lists labs and serves one, with its lesson text but not its checks', async () => {
     const { labs } = (await (await call('GET', '/api/labs')).json()) as { labs: { id: string }[] };
-    assert.deepEqual(labs.map((l) => l.id), ['api-lab']);
+    assert.deepEqual(
+      labs.map((l) => l.id),
+      ['api-lab'],
+    );
     const body = await (await call('GET', '/api/labs/api-lab')).text();
     assert.match(body, /"introHtml":"<p>An intro.<\/p>"/);
     assert.doesNotMatch(body, /"checks"|"solution"/);
-    assert.deepEqual(await errorOf(await call('GET', '/api/labs/nope')), { status: 404, code: 'DD_LAB_NOT_FOUND', message: 'there is no lab "nope"' });
+    assert.deepEqual(await errorOf(await call('GET', '/api/labs/nope')), {
+      status: 404,
+      code: 'DD_LAB_NOT_FOUND',
+      message: 'there is no lab "nope"',
+    });
   });
 
   test('says what is wrong with a bad request', async () => {
@@ -45,8 +55,11 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
       code: 'DD_BAD_REQUEST',
       message: 'the request body field "labId": Invalid input: expected string, received number',
     });
-    assert.equal(((await (await call("POST", "/api/sessions", { body: "{\"labId\"" })).json()) as { error: { message: string } }).error.message, 'the request body is not valid JSON');
-    assert.equal((await errorOf(await call("POST", "/api/sessions", { body: "{\"labId\"" }))).message, "the request body is not valid JSON");
+    assert.equal(
+      ((await (await call('POST', '/api/sessions', { body: '{"labId"' })).json()) as { error: { message: string } }).error.message,
+      'the request body is not valid JSON',
+    );
+    assert.equal((await errorOf(await call('POST', '/api/sessions', { body: '{"labId"' }))).message, 'the request body is not valid JSON');
     assert.equal((await errorOf(await call('POST', '/api/sessions', { body: '{"labId":"api-lab","extra":1}' }))).code, 'DD_BAD_REQUEST');
     assert.equal((await errorOf(await call('POST', '/api/sessions', { body: '{"labId":"nope"}' }))).status, 404);
     assert.equal((await errorOf(await call('GET', '/api/whatever'))).code, 'DD_ROUTE_NOT_FOUND');
@@ -93,7 +106,12 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
   test('proxies a port of a host, only with the session token, without passing the token on', async () => {
     const host = app.sessions.authorize(started.session.id, started.token).hosts.host('node1');
     // A tiny web service in the host that answers with the request line it got.
-    const serve = ['#!/bin/bash', 'read -r line', `while IFS= read -r h && [ "\${h%$'\\r'}" != "" ]; do :; done`, 'printf "HTTP/1.1 200 OK\\r\\nConnection: close\\r\\n\\r\\n%s\\n" "$line"'];
+    const serve = [
+      '#!/bin/bash',
+      'read -r line',
+      `while IFS= read -r h && [ "\${h%$'\\r'}" != "" ]; do :; done`,
+      'printf "HTTP/1.1 200 OK\\r\\nConnection: close\\r\\n\\r\\n%s\\n" "$line"',
+    ];
     await host.exec(['tee', '/root/serve.sh'], { stdin: serve.join('\n') + '\n' });
     await sh(host, 'chmod +x /root/serve.sh; nohup socat TCP-LISTEN:8000,fork,reuseaddr EXEC:/root/serve.sh >/dev/null 2>&1 &');
     await sh(host, 'for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && exit 0; sleep 0.1; done; exit 1');
@@ -105,13 +123,22 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
     assert.equal(first.status, 303);
     assert.equal(first.headers.get('location'), `${base}/hello?x=1`, 'the token leaves the address bar');
     const cookie = first.headers.get('set-cookie')!;
-    assert.match(cookie, new RegExp(`^drydock_port_${started.session.id}=${started.token}; Path=/sessions/${started.session.id}/ports/; Max-Age=\\d+; HttpOnly; SameSite=Lax$`));
+    assert.match(
+      cookie,
+      new RegExp(
+        `^drydock_port_${started.session.id}=${started.token}; Path=/sessions/${started.session.id}/ports/; Max-Age=\\d+; HttpOnly; SameSite=Lax$`,
+      ),
+    );
     const proxied = await call('GET', `${base}/hello?x=1`, { headers: { cookie: `${cookie.split(';')[0]}; theirs=1` } });
     assert.equal(proxied.status, 200);
     assert.equal(await proxied.text(), 'GET /hello?x=1 HTTP/1.1\r\n', 'the service sees the path without the prefix or the token');
     const wrong = await call('GET', `${base}/`, { headers: { cookie: `drydock_port_${started.session.id}=guess` } });
     assert.equal(wrong.status, 404);
-    const closed = await errorOf(await call('GET', `/sessions/${started.session.id}/ports/node1/8001/`, { headers: { cookie: cookie.split(';')[0]!, accept: 'application/json' } }));
+    const closed = await errorOf(
+      await call('GET', `/sessions/${started.session.id}/ports/node1/8001/`, {
+        headers: { cookie: cookie.split(';')[0]!, accept: 'application/json' },
+      }),
+    );
     assert.deepEqual([closed.status, closed.code], [502, 'DD_PORT_UNREACHABLE']);
     assert.equal((await call('GET', `/sessions/${started.session.id}/ports/node1/99999/`)).status, 400);
     assert.equal((await call('GET', `/sessions/${started.session.id}/ports/node7/80/?drydock_token=${started.token}`)).status, 404);
@@ -121,7 +148,9 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
     const host = app.sessions.authorize(started.session.id, started.token).hosts.host('node1');
     // An echo service that accepts the upgrade first (the proxy passes on only answers that are HTTP),
     // then sends back whatever the proxy forwarded, so the test reads the forwarded handshake.
-    await host.exec(['tee', '/root/echo.sh'], { stdin: 'printf "HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n"; exec cat\n' });
+    await host.exec(['tee', '/root/echo.sh'], {
+      stdin: 'printf "HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n"; exec cat\n',
+    });
     await sh(host, 'nohup socat TCP-LISTEN:9000,fork,reuseaddr EXEC:"bash /root/echo.sh" >/dev/null 2>&1 &');
     await sh(host, 'for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/9000) 2>/dev/null && exit 0; sleep 0.1; done; exit 1');
     const { port } = new URL(app.url);

@@ -37,7 +37,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.trustProxy);
   app.use(requestLog(deps.log));
   app.use((req, _res, next) => {
-    if (req.httpVersion === '1.1' && req.headers.host === undefined) return next(new DrydockError('DD_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header'));
+    if (req.httpVersion === '1.1' && req.headers.host === undefined)
+      return next(new DrydockError('DD_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header'));
     next();
   });
   app.use(healthRoutes(deps.sessions, deps.unready));
@@ -51,7 +52,10 @@ export function createApp(deps: AppDeps): Express {
     const body: PlatformBody = { facts: { ...deps.facts } };
     res.json(body);
   });
-  app.use('/api/sessions', sessionRoutes(deps.sessions, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown'));
+  app.use(
+    '/api/sessions',
+    sessionRoutes(deps.sessions, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown'),
+  );
   app.use('/api', routeNotFound);
   app.use(staticFiles(deps.webRoot));
   app.use(pageNotFound);

@@ -24,17 +24,22 @@ describe('the catalog API', { timeout: 120_000 }, () => {
 
   test('lists the registry track in teaching order, with prerequisites by title, and no sample', async () => {
     const { labs } = await get<{ labs: LabSummaryBody[] }>('/api/labs');
-    assert.deepEqual(labs.map((l) => [l.order, l.id]), [
-      [1, 'registry-basics'],
-      [2, 'registry-tls'],
-      [3, 'registry-auth'],
-      [4, 'registry-swarm'],
-      [5, 'registry-garbage-collection'],
-      [6, 'registry-pull-through-cache'],
-      [7, 'registry-webhooks'],
-    ]);
+    assert.deepEqual(
+      labs.map((l) => [l.order, l.id]),
+      [
+        [1, 'registry-basics'],
+        [2, 'registry-tls'],
+        [3, 'registry-auth'],
+        [4, 'registry-swarm'],
+        [5, 'registry-garbage-collection'],
+        [6, 'registry-pull-through-cache'],
+        [7, 'registry-webhooks'],
+      ],
+    );
     assert.ok(labs.every((l) => l.track === 'registry'));
-    assert.deepEqual(labs.find((l) => l.id === 'registry-auth')!.requires, [{ id: 'registry-tls', title: 'A registry other machines can trust (TLS)' }]);
+    assert.deepEqual(labs.find((l) => l.id === 'registry-auth')!.requires, [
+      { id: 'registry-tls', title: 'A registry other machines can trust (TLS)' },
+    ]);
     assert.deepEqual(labs[0]!.requires, []);
   });
 
@@ -49,6 +54,9 @@ describe('the catalog API', { timeout: 120_000 }, () => {
     const reach = lab.steps.find((s) => s.id === 'reach-it-at-127-0-0-1-5000-on-every-node')!;
     assert.match(reach.html, /--publish-add published=5000,target=5000/);
     assert.doesNotMatch(reach.html, /:::|registry-proxy\.conf/);
-    assert.deepEqual(reach.hints.map((h) => h.title), ['nothing answers on a node']);
+    assert.deepEqual(
+      reach.hints.map((h) => h.title),
+      ['nothing answers on a node'],
+    );
   });
 });

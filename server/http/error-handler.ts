@@ -28,7 +28,8 @@ export function errorHandler(log: Logger, metrics?: Pick<Metrics, 'errorAnswered
     if (status === 503) res.set('Retry-After', '30');
     res.status(status);
     // A learner's tab on the port proxy gets a readable page rather than JSON.
-    if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') res.type('html').send(errorPage(status, body.error.message));
+    if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html')
+      res.type('html').send(errorPage(status, body.error.message));
     else res.json(body);
   };
 }
@@ -46,14 +47,24 @@ function errorPage(status: number, message: string): string {
  */
 function asDrydockError(err: unknown): DrydockError | undefined {
   if (err instanceof DrydockError) return err;
-  const { type, status, code, expose, message } = (err ?? {}) as { type?: unknown; status?: unknown; code?: unknown; expose?: unknown; message?: unknown };
+  const { type, status, code, expose, message } = (err ?? {}) as {
+    type?: unknown;
+    status?: unknown;
+    code?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
   if (type === 'entity.parse.failed') return new DrydockError('DD_BAD_REQUEST', 'the request body is not valid JSON');
   if (type === 'entity.too.large') return new DrydockError('DD_PROTOCOL_TOO_LARGE', 'the request body is too large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new DrydockError('DD_BAD_REQUEST', 'send the body as UTF-8 JSON');
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
   // The router's: a path parameter with a broken %-escape.
   if (err instanceof URIError) return new DrydockError('DD_BAD_REQUEST', 'the address has a malformed %-escape');
-  if (typeof code === 'string' && code.startsWith('Z_')) return new DrydockError('DD_BAD_REQUEST', 'the request body does not decompress as its Content-Encoding says');
+  if (typeof code === 'string' && code.startsWith('Z_'))
+    return new DrydockError('DD_BAD_REQUEST', 'the request body does not decompress as its Content-Encoding says');
   // Others, e.g. a static file's precondition that fails; http-errors marks messages safe to show.
-  return new DrydockError('DD_BAD_REQUEST', `the request could not be handled${expose === true && typeof message === 'string' ? `: ${message}` : ''}`);
+  return new DrydockError(
+    'DD_BAD_REQUEST',
+    `the request could not be handled${expose === true && typeof message === 'string' ? `: ${message}` : ''}`,
+  );
 }

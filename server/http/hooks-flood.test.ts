@@ -43,10 +43,13 @@ describe('the webhook receiver holds against a learner flooding it from a lab ho
       `for i in $(seq ${times}); do curl -s -o /tmp/answer -w '%{http_code} ' ${curlArgs} -H 'content-type: application/vnd.docker.distribution.events.v2+json' ` +
         `--data-binary @${file} http://drydock-hooks:${config.hooksPort}/events; cat /tmp/answer; echo; done`,
     );
-    return out.trim().split('\n').map((line) => {
-      const [status, ...body] = line.split(' ');
-      return { status: Number(status), body: JSON.parse(body.join(' ') || '{}') as Answer['body'] };
-    });
+    return out
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [status, ...body] = line.split(' ');
+        return { status: Number(status), body: JSON.parse(body.join(' ') || '{}') as Answer['body'] };
+      });
   };
 
   test('refuses a padded 0.9 MB notification as too large, announced or chunked, and keeps nothing', async () => {
@@ -96,7 +99,8 @@ describe('the webhook receiver holds against a learner flooding it from a lab ho
 
   test('past the server-wide bytes a growing session is refused with 503, and the total holds', async () => {
     inbox.clear(session.id);
-    for (let i = 0; inbox.bytes() < LIMITS.sessionBytes - 200; i++) inbox.record('another-session', [{ action: 'push', target: { repository: `other-${i}` } }]);
+    for (let i = 0; inbox.bytes() < LIMITS.sessionBytes - 200; i++)
+      inbox.record('another-session', [{ action: 'push', target: { repository: `other-${i}` } }]);
     await new Promise((resolve) => setTimeout(resolve, (RATE.burst / RATE.perSecond) * 1000));
     const answers = await post('/tmp/keys.json', RATE.burst);
     const full = answers.filter((a) => a.status === 503);

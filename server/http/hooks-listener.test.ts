@@ -22,12 +22,16 @@ before(async () => {
 });
 after(() => close());
 
-const post = (body: string) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' } });
+const post = (body: string) =>
+  fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' } });
 
-test('files a registry notification under the sender\'s session', async () => {
+test("files a registry notification under the sender's session", async () => {
   const res = await post(JSON.stringify({ events: [{ action: 'push', target: { repository: 'hello-world', tag: 'latest' } }] }));
   assert.equal(res.status, 200);
-  assert.deepEqual(inbox.events('s1').map((r) => r.event.action), ['push']);
+  assert.deepEqual(
+    inbox.events('s1').map((r) => r.event.action),
+    ['push'],
+  );
 });
 
 test('answers bad requests with a reason and stays up', async () => {

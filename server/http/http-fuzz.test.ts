@@ -129,7 +129,10 @@ describe('the HTTP server under fuzzing', { timeout: 240_000 }, () => {
           const { responses, timedOut } = await exchange(app.url, c.bytes, { headOnly: c.method === 'HEAD' });
           const found = (problem: string) => {
             const key = `${c.kind}: ${problem.slice(0, 60)}`;
-            const seen = problems.get(key) ?? { count: 0, example: `#${index} ${JSON.stringify(c.bytes.subarray(0, 300).toString('latin1'))} → ${problem}` };
+            const seen = problems.get(key) ?? {
+              count: 0,
+              example: `#${index} ${JSON.stringify(c.bytes.subarray(0, 300).toString('latin1'))} → ${problem}`,
+            };
             problems.set(key, { ...seen, count: seen.count + 1 });
           };
           if (timedOut || responses.length === 0) found(timedOut ? 'no answer in time' : 'closed without an answer');
@@ -142,7 +145,12 @@ describe('the HTTP server under fuzzing', { timeout: 240_000 }, () => {
       };
       await Promise.all(Array.from({ length: PARALLEL }, worker));
       const seconds = (performance.now() - startedAt) / 1000;
-      t.diagnostic(`seed ${seed}: ${REQUESTS} requests in ${seconds.toFixed(1)} s; statuses ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+      t.diagnostic(
+        `seed ${seed}: ${REQUESTS} requests in ${seconds.toFixed(1)} s; statuses ${[...statuses]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(' ')}`,
+      );
       const report = [...problems].map(([key, { count, example }]) => `${count}× ${key}\n    e.g. ${example}`);
       assert.deepEqual(report, [], `bad answers:\n${report.join('\n')}`);
     });
@@ -155,7 +163,10 @@ describe('the HTTP server under fuzzing', { timeout: 240_000 }, () => {
     client.input('node1', 'echo served-$((20+3))\r');
     await client.waitFor(() => client.text(0).includes('served-23'), 'the new session’s echo', 20_000);
     await client.close();
-    const ended = await fetch(`${app.url}/api/sessions/${started.session.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${started.token}` } });
+    const ended = await fetch(`${app.url}/api/sessions/${started.session.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${started.token}` },
+    });
     assert.equal(ended.status, 200);
   });
 
@@ -190,33 +201,38 @@ describe('the HTTP server under fuzzing', { timeout: 240_000 }, () => {
     assert.ok(seconds < REQUEST_TIMEOUT_S - 1, `closed after ${seconds.toFixed(1)} s; the headers timeout is ${HEADERS_TIMEOUT_S} s`);
   });
 
-  test('a refused client that keeps its half of the connection open is let go anyway (refusals destroy the socket)', { timeout: 30_000 }, async () => {
-    const refusals = [
-      'GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-      `GET /api/sessions/${sessionId}/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: drydock.v1, drydock.token.guess\r\n\r\n`,
-      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
-      'NOT-A-METHOD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
-    ];
-    for (const request of refusals) {
-      const { socket, received, closed } = await openRaw(app.url);
-      try {
-        const server = serverSockets.at(-1)!;
-        socket.write(request);
-        await closed;
-        assert.match(received(), /^HTTP\/1\.1 4\d\d /, request);
-        assert.ok(bodyOf(received()).error.code, request);
-        // The client never ends its side: the server must not wait for it to.
-        const deadline = Date.now() + 5_000;
-        while (!server.destroyed && Date.now() < deadline) await sleep(50);
-        assert.ok(server.destroyed, `the server still holds the connection after ${JSON.stringify(request.split('\r\n')[0])}`);
-      } finally {
-        socket.destroy();
+  test(
+    'a refused client that keeps its half of the connection open is let go anyway (refusals destroy the socket)',
+    { timeout: 30_000 },
+    async () => {
+      const refusals = [
+        'GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        `GET /api/sessions/${sessionId}/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: drydock.v1, drydock.token.guess\r\n\r\n`,
+        'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+        'NOT-A-METHOD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      ];
+      for (const request of refusals) {
+        const { socket, received, closed } = await openRaw(app.url);
+        try {
+          const server = serverSockets.at(-1)!;
+          socket.write(request);
+          await closed;
+          assert.match(received(), /^HTTP\/1\.1 4\d\d /, request);
+          assert.ok(bodyOf(received()).error.code, request);
+          // The client never ends its side: the server must not wait for it to.
+          const deadline = Date.now() + 5_000;
+          while (!server.destroyed && Date.now() < deadline) await sleep(50);
+          assert.ok(server.destroyed, `the server still holds the connection after ${JSON.stringify(request.split('\r\n')[0])}`);
+        } finally {
+          socket.destroy();
+        }
       }
-    }
-  });
+    },
+  );
 
   test('a static file the client sets a condition on that fails is refused as JSON, not with the file’s headers; a Range is ignored (error handler clears them)', async () => {
-    const get = (header: string) => exchange(app.url, Buffer.from(`GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n${header}\r\nConnection: close\r\n\r\n`));
+    const get = (header: string) =>
+      exchange(app.url, Buffer.from(`GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n${header}\r\nConnection: close\r\n\r\n`));
     const [file] = (await get('X-Plain: 1')).responses;
     const [refused] = (await get('If-Match: "not-this-one"')).responses;
     assert.equal(refused?.status, 400);

@@ -22,7 +22,11 @@ test('GET /metrics reports sessions, hosts, start times and errors as they happe
     const bad = await fetch(`${app.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"labId":""}' });
     assert.equal(bad.status, 400);
     assert.match(bad.headers.get('x-request-id') ?? '', /^[\w-]{36}$/, 'every answer carries a request id for the logs');
-    const started = await fetch(`${app.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"labId":"mark"}' });
+    const started = await fetch(`${app.url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"labId":"mark"}',
+    });
     assert.equal(started.status, 201);
 
     const after = await scrape();

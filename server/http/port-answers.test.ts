@@ -44,7 +44,13 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
       'Set-Cookie: drydock_port_their-session=planted; Path=/sessions/their-session/ports/',
       'Set-Cookie: wide=1; Domain=127.0.0.1; Path=/app',
     ],
-    'ws-cookies': ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Set-Cookie: drydock_port_${sessionId}=planted; Path=/`, 'Set-Cookie: a=1; Path=/'],
+    'ws-cookies': [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Set-Cookie: drydock_port_${sessionId}=planted; Path=/`,
+      'Set-Cookie: a=1; Path=/',
+    ],
   });
 
   before(async () => {
@@ -55,7 +61,9 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
     await host.exec(['tee', '/root/serve.sh'], { stdin: serve });
     await sh(host, 'mkdir -p /root/answers');
     for (const [name, head] of Object.entries(answers(started.session.id))) {
-      const text = head[0]!.includes(' 101 ') ? head.join('\r\n') + '\r\n\r\n' : [...head, 'Content-Length: 2', 'Connection: close'].join('\r\n') + '\r\n\r\nhi';
+      const text = head[0]!.includes(' 101 ')
+        ? head.join('\r\n') + '\r\n\r\n'
+        : [...head, 'Content-Length: 2', 'Connection: close'].join('\r\n') + '\r\n\r\nhi';
       await host.exec(['tee', `/root/answers/${name}`], { stdin: text });
     }
     await sh(host, 'chmod +x /root/serve.sh; nohup socat TCP-LISTEN:8000,fork,reuseaddr EXEC:/root/serve.sh >/dev/null 2>&1 &');
@@ -65,7 +73,8 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
   });
   after(async () => app?.close());
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(app.url + prefix + path, { redirect: 'manual', headers: { cookie, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(app.url + prefix + path, { redirect: 'manual', headers: { cookie, ...headers } });
 
   test('redirects and Refresh that leave the lab are refused with the reason', async () => {
     for (const [path, reason] of [
@@ -84,7 +93,10 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
       assert.match(body, reason, path);
     }
     const page = await get('/offsite', { accept: 'text/html' });
-    assert.match(await page.text(), /<h1[^>]*>This page could not be opened<\/h1><p>the service on node1:8000 sent the browser to another site \(https:\/\/evil.example\), outside this lab/);
+    assert.match(
+      await page.text(),
+      /<h1[^>]*>This page could not be opened<\/h1><p>the service on node1:8000 sent the browser to another site \(https:\/\/evil.example\), outside this lab/,
+    );
   });
 
   test('redirects within the service or its host stay inside the session', async () => {

@@ -19,7 +19,14 @@ export function requestLog(log: Logger): RequestHandler {
       if (!req.originalUrl.startsWith('/api/')) return;
       const session = /^\/api\/sessions\/([^/?]+)/.exec(req.originalUrl)?.[1];
       log.info(
-        { requestId: id, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), ...(session ? { session } : {}) },
+        {
+          requestId: id,
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+          ...(session ? { session } : {}),
+        },
         'request',
       );
     });

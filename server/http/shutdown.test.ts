@@ -17,7 +17,10 @@ test('a shutdown that keeps hosts tells the learner, and the next start sweeps t
   await client.waitFor(() => client.of('ended').length > 0, 'the end message');
   assert.deepEqual(client.of('ended')[0], { type: 'ended', reason: 'shutdown' });
   const left = await ownedResources(app.config);
-  assert.ok(left.some((r) => r.startsWith('container')), `the session's host is kept: ${left.join(', ')}`);
+  assert.ok(
+    left.some((r) => r.startsWith('container')),
+    `the session's host is kept: ${left.join(', ')}`,
+  );
 
   const next = await startTestSandbox(app.config);
   await next.close();

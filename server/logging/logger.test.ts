@@ -20,7 +20,15 @@ describe('the log format', () => {
 
   test('a readable line: time, level, message, fields, the stack below', () => {
     const time = new Date(2026, 0, 2, 3, 4, 5, 67).getTime();
-    const json = JSON.stringify({ level: 50, time, service: 'drydock', host: 'node1', note: 'two words', err: { message: 'boom', stack: 'Error: boom\n    at x' }, msg: 'it broke' });
+    const json = JSON.stringify({
+      level: 50,
+      time,
+      service: 'drydock',
+      host: 'node1',
+      note: 'two words',
+      err: { message: 'boom', stack: 'Error: boom\n    at x' },
+      msg: 'it broke',
+    });
     assert.equal(formatLine(json, false), '03:04:05.067 ERROR it broke host=node1 note="two words"\n    Error: boom\n        at x\n');
     assert.match(formatLine(json, true), /\x1b\[31mERROR\x1b\[0m/);
     assert.equal(formatLine('not json', false), 'not json', 'a line that is not pino JSON passes as it is');

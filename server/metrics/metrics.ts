@@ -30,7 +30,10 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        const counts = new Map<string, number>([['ready', 0], ['resetting', 0]]);
+        const counts = new Map<string, number>([
+          ['ready', 0],
+          ['resetting', 0],
+        ]);
         for (const state of sources.sessionStates()) counts.set(state, (counts.get(state) ?? 0) + 1);
         for (const [state, count] of counts) this.set({ state }, count);
       },

@@ -3,10 +3,30 @@ import { test } from 'node:test';
 import { confineAnswerHeaders } from './port-answer.ts';
 import type { ServiceScope } from './port-redirect.ts';
 
-const scope: ServiceScope = { prefix: '/sessions/s1/ports/node1/80', sessionPorts: '/sessions/s1/ports', hostName: 'node1', address: '10.99.0.2', port: 80, upstreamPath: '/' };
+const scope: ServiceScope = {
+  prefix: '/sessions/s1/ports/node1/80',
+  sessionPorts: '/sessions/s1/ports',
+  hostName: 'node1',
+  address: '10.99.0.2',
+  port: 80,
+  upstreamPath: '/',
+};
 
 test('an answer keeps its other headers in order, with addresses and cookies confined', () => {
-  const raw = ['Content-Type', 'text/html', 'Location', '/next', 'Set-Cookie', 'a=1; Path=/', 'Set-Cookie', 'drydock_port_s1=x', 'Content-Location', 'https://cdn.example/x', 'X-Other', 'y'];
+  const raw = [
+    'Content-Type',
+    'text/html',
+    'Location',
+    '/next',
+    'Set-Cookie',
+    'a=1; Path=/',
+    'Set-Cookie',
+    'drydock_port_s1=x',
+    'Content-Location',
+    'https://cdn.example/x',
+    'X-Other',
+    'y',
+  ];
   assert.deepEqual(confineAnswerHeaders(raw, scope), {
     headers: [
       ['Content-Type', 'text/html'],

@@ -20,7 +20,8 @@ export function confineAnswerHeaders(raw: readonly string[], scope: ServiceScope
       case 'location':
       case 'refresh': {
         const confined = name.toLowerCase() === 'location' ? confineAddress(value, scope) : confineRefresh(value, scope);
-        if ('refused' in confined) return { refused: `the service on ${scope.hostName}:${scope.port} sent the browser to ${confined.refused}, outside this lab` };
+        if ('refused' in confined)
+          return { refused: `the service on ${scope.hostName}:${scope.port} sent the browser to ${confined.refused}, outside this lab` };
         headers.push([name, confined.inside]);
         break;
       }

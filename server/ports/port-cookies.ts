@@ -34,7 +34,11 @@ export function cookieToken(cookieHeader: string | undefined, sessionId: string)
  * no service has a reason to use names that close to Drydock's.
  */
 export function isDrydockCookie(pair: string): boolean {
-  const key = pair.split('=', 1)[0]!.trim().toLowerCase().replace(/^__(secure|host)-/, '');
+  const key = pair
+    .split('=', 1)[0]!
+    .trim()
+    .toLowerCase()
+    .replace(/^__(secure|host)-/, '');
   return key.startsWith(DRYDOCK_COOKIE_PREFIX);
 }
 

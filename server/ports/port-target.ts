@@ -32,7 +32,15 @@ export function parsePortRequest(url: string): PortRequest | undefined {
   params.delete(PORT_TOKEN_PARAM);
   const rest = params.size > 0 ? `?${params}` : '';
   const prefix = `/sessions/${sessionId}/ports/${hostName}/${port}`;
-  return { sessionId: sessionId!, hostName: hostName!, port, prefix, upstreamPath: (path ?? '/') + rest, queryToken, cleanUrl: prefix + (path ?? '/') + rest };
+  return {
+    sessionId: sessionId!,
+    hostName: hostName!,
+    port,
+    prefix,
+    upstreamPath: (path ?? '/') + rest,
+    queryToken,
+    cleanUrl: prefix + (path ?? '/') + rest,
+  };
 }
 
 export interface PortTarget {
@@ -63,4 +71,14 @@ export function serviceScope(request: PortRequest, target: PortTarget): ServiceS
 }
 
 /** Headers that describe one connection, not the message; never forwarded (RFC 9110 §7.6.1). */
-export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+export const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);

@@ -34,6 +34,12 @@ export function isEngineUnreachable(err: unknown): boolean {
 /** Whether the engine answers a ping within a couple of seconds; what is wrong if it does not. */
 export async function engineProblem(docker: Docker, dockerHost: string): Promise<string | undefined> {
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 2_000, 'timeout').unref());
-  const answer = await Promise.race([docker.ping().then(() => 'ok' as const, () => 'down' as const), timeout]);
+  const answer = await Promise.race([
+    docker.ping().then(
+      () => 'ok' as const,
+      () => 'down' as const,
+    ),
+    timeout,
+  ]);
   return answer === 'ok' ? undefined : `the Docker engine at ${dockerHost} does not answer`;
 }

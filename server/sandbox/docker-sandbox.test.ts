@@ -27,13 +27,18 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
   });
 
   test('hosts carry their lab names and resolve each other', async () => {
-    assert.deepEqual(session.hosts.map((h) => h.name), ['node1', 'node2']);
+    assert.deepEqual(
+      session.hosts.map((h) => h.name),
+      ['node1', 'node2'],
+    );
     assert.equal((await sh(session.host('node1'), 'hostname')).trim(), 'node1');
     const seen = await sh(session.host('node2'), 'getent hosts node1 && ping -c1 -W2 node1 >/dev/null && echo reachable');
     assert.match(seen, /^\d+\.\d+\.\d+\.\d+\s+node1\n/);
     assert.match(seen, /reachable/);
     assert.equal(session.host('node1').address, seen.split(/\s/)[0], 'the platform knows the address the hosts use');
-    const version = await fetch(`http://${session.host('node1').address}:${ENGINE_API_PORT}/version`).then((r) => r.json() as Promise<{ Version: string }>);
+    const version = await fetch(`http://${session.host('node1').address}:${ENGINE_API_PORT}/version`).then(
+      (r) => r.json() as Promise<{ Version: string }>,
+    );
     assert.match(version.Version, /^20\./, "the platform reaches the host's engine API");
     assert.throws(() => session.host('node3'), /no host named "node3" \(it has node1, node2\)/);
   });
@@ -79,7 +84,14 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
     const token = (await sh(node1, 'docker swarm join-token -q worker')).trim();
     await sh(session.host('node2'), `docker swarm join --token ${token} ${address}:2377`);
     const nodes = await sh(node1, 'docker node ls --format "{{.Hostname}} {{.Status}} {{.ManagerStatus}}"');
-    assert.deepEqual(nodes.trim().split('\n').map((l) => l.trim()).sort(), ['node1 Ready Leader', 'node2 Ready']);
+    assert.deepEqual(
+      nodes
+        .trim()
+        .split('\n')
+        .map((l) => l.trim())
+        .sort(),
+      ['node1 Ready Leader', 'node2 Ready'],
+    );
   });
 
   test('a killed engine comes back and the host survives', async () => {
@@ -112,8 +124,17 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
     assert.deepEqual(limits.trim().split('\n'), [String(768 * 1024 * 1024), '1500']);
     // One disk of the configured size holds the host's files and its engine's storage, and the
     // engine runs overlay2 on it (on a stacked overlay it would fall back to the slow, bulky vfs).
-    const disk = await sh(session.host('node1'), "df -m --output=size / /var/lib/docker | tail -2; stat -f -c %T /var/lib/docker; docker info --format '{{.Driver}}'");
-    assert.deepEqual(disk.trim().split('\n').map((l) => l.trim()), ['512', '512', 'tmpfs', 'overlay2']);
+    const disk = await sh(
+      session.host('node1'),
+      "df -m --output=size / /var/lib/docker | tail -2; stat -f -c %T /var/lib/docker; docker info --format '{{.Driver}}'",
+    );
+    assert.deepEqual(
+      disk
+        .trim()
+        .split('\n')
+        .map((l) => l.trim()),
+      ['512', '512', 'tmpfs', 'overlay2'],
+    );
   });
 
   test("a host cannot reach another session's hosts", async () => {
@@ -147,7 +168,7 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
     }
   });
 
-  test('hosts reach the platform\'s webhook port, and only that one, as drydock-hooks', async () => {
+  test("hosts reach the platform's webhook port, and only that one, as drydock-hooks", async () => {
     const receiver = createServer((_req, res) => res.end('hooks')).listen(config.hooksPort, '0.0.0.0');
     await once(receiver, 'listening');
     try {
@@ -165,12 +186,19 @@ describe('a two-host session on the real engine', { timeout: 240_000 }, () => {
   test('tear-down leaves nothing with the platform labels', async () => {
     const before = await ownedResources(config);
     for (const kind of ['container', 'network']) {
-      assert.ok(before.some((r) => r.startsWith(kind)), `the session's ${kind}s carry the labels: ${before.join(', ')}`);
+      assert.ok(
+        before.some((r) => r.startsWith(kind)),
+        `the session's ${kind}s carry the labels: ${before.join(', ')}`,
+      );
     }
     const docker = connectDocker(config.dockerHost);
     for (const host of session.hosts) {
       const { Mounts } = await docker.getContainer(host.containerId).inspect();
-      assert.deepEqual(Mounts.filter((m) => m.Type === 'volume'), [], `${host.name} keeps nothing on the machine's disk`);
+      assert.deepEqual(
+        Mounts.filter((m) => m.Type === 'volume'),
+        [],
+        `${host.name} keeps nothing on the machine's disk`,
+      );
     }
     await session.dispose();
     await session.dispose();
@@ -227,7 +255,8 @@ describe('the warm pool', { timeout: 240_000 }, () => {
       for (const host of session.hosts) {
         const lines = (await host.exec(['bash', '-c', script, 'probe', ...names])).stdout.trim().split('\n');
         for (const name of names) {
-          for (const type of ['A', 'AAAA']) assert.ok(lines.includes(`${name} ${type} status: NOERROR`), `${host.name}: DNS ${type} ${name}: ${lines.join(' | ')}`);
+          for (const type of ['A', 'AAAA'])
+            assert.ok(lines.includes(`${name} ${type} status: NOERROR`), `${host.name}: DNS ${type} ${name}: ${lines.join(' | ')}`);
           const [, , address, ms] = lines.find((l) => l.startsWith(`${name} getent `))!.split(' ');
           assert.ok(address, `${host.name} resolves ${name}`);
           assert.ok(Number(ms) <= 50, `${host.name}: getent hosts ${name} took ${ms} ms`);
@@ -245,7 +274,7 @@ describe('the warm pool', { timeout: 240_000 }, () => {
 });
 
 describe('two servers on one engine', { timeout: 240_000 }, () => {
-  test("each learns the subnets the other took after it started, and starts sessions all the same", async () => {
+  test('each learns the subnets the other took after it started, and starts sessions all the same', async () => {
     const first = await startTestSandbox(testConfig());
     const second = await startTestSandbox(testConfig());
     try {

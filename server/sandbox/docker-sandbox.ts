@@ -58,18 +58,18 @@ export class DockerSandbox implements Sandbox {
   static async start(config: Config, log: Logger): Promise<DockerSandbox> {
     const docker = connectDocker(config.dockerHost);
     await assertEngineAnswers(docker, config.dockerHost);
-    await docker.getImage(LABHOST_IMAGE).inspect().catch((cause) => {
-      throw new DrydockError('DD_IMAGE_MISSING', `image ${LABHOST_IMAGE} is missing: run \`npm run images\` first`, { cause });
-    });
+    await docker
+      .getImage(LABHOST_IMAGE)
+      .inspect()
+      .catch((cause) => {
+        throw new DrydockError('DD_IMAGE_MISSING', `image ${LABHOST_IMAGE} is missing: run \`npm run images\` first`, { cause });
+      });
     // Before anything else: only a dead server's leftovers may be swept, and a live one of this
     // owner must keep its hosts.
     const lease = await ServerLease.acquire(docker, config.owner, config.port, log);
     try {
       const upstream = await resolveMirrorUpstream(config.mirrorUpstream);
-      const [mirror, hubCertificate] = await Promise.all([
-        ensureMirror(docker, { upstream }, (line) => log.info(line)),
-        makeHubCertificate(docker),
-      ]);
+      const [mirror, hubCertificate] = await Promise.all([ensureMirror(docker, { upstream }, (line) => log.info(line)), makeHubCertificate(docker)]);
       log.info({ upstream: upstream || 'none (offline)' }, 'mirror ready');
       await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort, hubPortOf(config)]);
       const swept = await sweepOwner(docker, config.owner);
@@ -79,7 +79,12 @@ export class DockerSandbox implements Sandbox {
       const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);
       await markSubnetsInUse(docker, subnets);
       const sandbox = new DockerSandbox(docker, config, log, kernel, subnets, lease, mirror, hubCertificate);
-      sandbox.watch = watchHosts(docker, config.owner, { died: (id, why) => sandbox.hostDied(id, why), reconnected: () => void sandbox.recheckHosts() }, log);
+      sandbox.watch = watchHosts(
+        docker,
+        config.owner,
+        { died: (id, why) => sandbox.hostDied(id, why), reconnected: () => void sandbox.recheckHosts() },
+        log,
+      );
       sandbox.pool.refill();
       return sandbox;
     } catch (err) {
@@ -183,7 +188,10 @@ export class DockerSandbox implements Sandbox {
     const hosts = [...this.pool.waiting().map((slot) => slot.host), ...[...this.sessions].flatMap((s) => s.hosts)];
     await Promise.all(
       hosts.map(async (host) => {
-        const info = await this.docker.getContainer(host.containerId).inspect().catch(() => undefined);
+        const info = await this.docker
+          .getContainer(host.containerId)
+          .inspect()
+          .catch(() => undefined);
         if (!info) this.hostDied(host.containerId, whyStopped(undefined, false));
         else if (!info.State.Running) this.hostDied(host.containerId, whyStopped(info.State.ExitCode, info.State.OOMKilled));
       }),
@@ -202,9 +210,7 @@ export class DockerSandbox implements Sandbox {
     session?: DockerHostGroup,
   ): Promise<DockerLabHost> {
     const labels = labelsFor(this.config.owner, 'host', { ...extraLabels, [LABEL.host]: hostName });
-    const container = await this.docker.createContainer(
-      hostCreateOptions(this.config, { containerName, hostName, network, labels }),
-    );
+    const container = await this.docker.createContainer(hostCreateOptions(this.config, { containerName, hostName, network, labels }));
     const host = new DockerLabHost(this.docker, container.id, hostName);
     session?.add(host);
     try {

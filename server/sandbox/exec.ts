@@ -15,11 +15,7 @@ export interface ExecOptions {
 }
 
 /** Runs a command in a container through the Engine API (no docker CLI process) and collects its output. */
-export async function execInContainer(
-  container: Docker.Container,
-  cmd: string[],
-  options: ExecOptions = {},
-): Promise<ExecResult> {
+export async function execInContainer(container: Docker.Container, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const exec = await container.exec({
     Cmd: cmd,
     AttachStdout: true,

@@ -16,7 +16,10 @@ export async function ensurePlatformImages(config: Config, log: Logger): Promise
   const present = await docker
     .getImage(LABHOST_IMAGE)
     .inspect()
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   if (present) return;
   log.info(`first start on this engine: ${LABHOST_IMAGE} is missing, building the platform images (a few minutes)`);
   const started = Date.now();

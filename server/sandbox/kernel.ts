@@ -12,7 +12,11 @@ type Probe = { read(path: string): Promise<string | undefined>; exists(path: str
 
 const fsProbe: Probe = {
   read: (path) => readFile(path, 'utf8').catch(() => undefined),
-  exists: (path) => access(path).then(() => true, () => false),
+  exists: (path) =>
+    access(path).then(
+      () => true,
+      () => false,
+    ),
 };
 
 /**

@@ -31,7 +31,12 @@ describe('the platform mirror, seen from a lab host', { timeout: 180_000 }, () =
   test('pulls work, and every kind of write is refused', async () => {
     await sh(host, 'docker pull -q hello-world >/dev/null');
     const before = await sh(host, `curl -sf ${registry}/library/hello-world/tags/list`);
-    const digest = JSON.parse(await sh(host, `curl -sf -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -o /dev/null -D - ${registry}/library/hello-world/manifests/latest | tr -d '\\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}' | jq -R .`));
+    const digest = JSON.parse(
+      await sh(
+        host,
+        `curl -sf -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -o /dev/null -D - ${registry}/library/hello-world/manifests/latest | tr -d '\\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}' | jq -R .`,
+      ),
+    );
     assert.match(digest, /^sha256:/);
 
     const writes: [string, string, string?][] = [
@@ -39,7 +44,11 @@ describe('the platform mirror, seen from a lab host', { timeout: 180_000 }, () =
       ['POST', '/library/evil/blobs/uploads/'],
       ['POST', `/library/hello-world/blobs/uploads/?mount=${digest}&from=library/hello-world`],
       ['PUT', '/library/hello-world/manifests/latest', `-H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' --data-binary '{}'`],
-      ['PUT', '/library/hello-world/manifests/probe-write', `-H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' --data-binary '{}'`],
+      [
+        'PUT',
+        '/library/hello-world/manifests/probe-write',
+        `-H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' --data-binary '{}'`,
+      ],
       ['PATCH', '/library/hello-world/blobs/uploads/00000000-0000-0000-0000-000000000000'],
       ['PUT', `/library/hello-world/blobs/uploads/00000000-0000-0000-0000-000000000000?digest=${digest}`],
       ['DELETE', `/library/hello-world/manifests/${digest}`],
@@ -63,7 +72,11 @@ describe('the platform mirror, seen from a lab host', { timeout: 180_000 }, () =
 
   test('it does not forward packets between the networks it sits on', async () => {
     const docker = connectDocker(app.config.dockerHost);
-    const { stdout } = await execInContainer(docker.getContainer(MIRROR_CONTAINER), ['cat', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/ipv6/conf/all/forwarding']);
+    const { stdout } = await execInContainer(docker.getContainer(MIRROR_CONTAINER), [
+      'cat',
+      '/proc/sys/net/ipv4/ip_forward',
+      '/proc/sys/net/ipv6/conf/all/forwarding',
+    ]);
     const values = stdout.split('\n').filter(Boolean);
     assert.deepEqual(values, ['0', '0'], 'ip_forward and IPv6 forwarding are off');
   });

@@ -55,7 +55,11 @@ describe('noisy neighbours are contained by their own limits', { timeout: 240_00
 
     noisy.input('node1', 'yes drydock-noisy-neighbour\r');
     // Both run to their end inside the host: the filler until the disk is full, the hog until it is killed.
-    const filler = noisyHost.exec(['bash', '-c', `dd if=/dev/zero of=/root/fill bs=1M count=${LIMITS.hostDiskMib + 64} 2>&1; echo "exit $?"; df -m --output=size,used / | tail -1`]);
+    const filler = noisyHost.exec([
+      'bash',
+      '-c',
+      `dd if=/dev/zero of=/root/fill bs=1M count=${LIMITS.hostDiskMib + 64} 2>&1; echo "exit $?"; df -m --output=size,used / | tail -1`,
+    ]);
     const hog = noisyHost.exec(['bash', '-c', `x=$(head -c ${LIMITS.hostMemoryMib * 2}M /dev/zero | tr "\\0" a); echo \${#x}`]);
     await sleep(500);
     await sh(noisyHost, "nohup setsid bash -c ':(){ :|:& };:' >/dev/null 2>&1 &");
@@ -65,14 +69,23 @@ describe('noisy neighbours are contained by their own limits', { timeout: 240_00
     const pids = (await hostStats(app, noisyHost)).pids_stats.current;
     const flooded = noisy.received[0] ?? 0;
     const [filled, hogged] = await Promise.all([filler, hog]);
-    t.diagnostic(`echo p50 ${baseline.toFixed(2)} ms quiet, ${during.toFixed(2)} ms during the noise; bomb at ${pids} processes; ${(flooded / MIB).toFixed(0)} MiB flooded`);
+    t.diagnostic(
+      `echo p50 ${baseline.toFixed(2)} ms quiet, ${during.toFixed(2)} ms during the noise; bomb at ${pids} processes; ${(flooded / MIB).toFixed(0)} MiB flooded`,
+    );
 
-    assert.ok(pids <= LIMITS.hostPids && pids > LIMITS.hostPids * 0.7, `the fork bomb is held at the host's limit of ${LIMITS.hostPids} processes (now ${pids})`);
+    assert.ok(
+      pids <= LIMITS.hostPids && pids > LIMITS.hostPids * 0.7,
+      `the fork bomb is held at the host's limit of ${LIMITS.hostPids} processes (now ${pids})`,
+    );
     assert.ok(flooded > 5 * MIB, `the flood really ran: ${flooded} bytes reached its browser`);
     assert.match(filled.stdout, /No space left on device/, `the filler meets the host's disk limit:\n${filled.stdout}`);
     const [size] = filled.stdout.trim().split('\n').at(-1)!.trim().split(/\s+/).map(Number);
     assert.ok(Math.abs(size! - LIMITS.hostDiskMib) <= 2, `the host's disk is ${size} MiB, its limit ${LIMITS.hostDiskMib}`);
-    assert.notEqual(hogged.exitCode, 0, `the hog cannot hold ${LIMITS.hostMemoryMib * 2} MiB in a ${LIMITS.hostMemoryMib} MiB host: ${hogged.stdout}`);
+    assert.notEqual(
+      hogged.exitCode,
+      0,
+      `the hog cannot hold ${LIMITS.hostMemoryMib * 2} MiB in a ${LIMITS.hostMemoryMib} MiB host: ${hogged.stdout}`,
+    );
     assert.ok(
       during <= 2 * baseline,
       `quiet session's echo: p50 ${during.toFixed(2)} ms during the noise, ${baseline.toFixed(2)} ms before (allowed: twice)`,

@@ -18,17 +18,14 @@ describe('two servers of one owner on one engine', { timeout: 120_000 }, () => {
       const host = first.sessions.authorize(session.id, token).hosts.host('node1');
       await sh(host, 'echo before > /root/work');
 
-      await assert.rejects(
-        startTestServer({ labs: [lab], config: { owner: first.config.owner, port: 0 } }),
-        (err: unknown) => {
-          assert.ok(err instanceof DrydockError, String(err));
-          assert.equal(err.code, 'DD_OWNER_IN_USE');
-          assert.match(err.message, new RegExp(`owner "${first.config.owner}"`));
-          assert.match(err.message, new RegExp(`process ${process.pid} on `), 'names the live server');
-          assert.match(err.message, /DRYDOCK_OWNER=/, 'says how to choose another owner');
-          return true;
-        },
-      );
+      await assert.rejects(startTestServer({ labs: [lab], config: { owner: first.config.owner, port: 0 } }), (err: unknown) => {
+        assert.ok(err instanceof DrydockError, String(err));
+        assert.equal(err.code, 'DD_OWNER_IN_USE');
+        assert.match(err.message, new RegExp(`owner "${first.config.owner}"`));
+        assert.match(err.message, new RegExp(`process ${process.pid} on `), 'names the live server');
+        assert.match(err.message, /DRYDOCK_OWNER=/, 'says how to choose another owner');
+        return true;
+      });
 
       const info = await connectDocker(first.config.dockerHost).getContainer(host.containerId).inspect();
       assert.equal(info.State.Running, true, "the first server's host is still running");

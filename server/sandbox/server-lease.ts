@@ -54,21 +54,30 @@ export class ServerLease {
     this.released = true;
     this.stream?.end();
     this.stream?.destroy();
-    await this.docker.getContainer(this.containerName).remove({ force: true }).catch(() => {});
+    await this.docker
+      .getContainer(this.containerName)
+      .remove({ force: true })
+      .catch(() => {});
   }
 
   private async take(): Promise<void> {
-    for (const deadline = Date.now() + DEATH_GRACE_MS; ; ) {
+    for (const deadline = Date.now() + DEATH_GRACE_MS; ;) {
       try {
         await this.createAndHold();
         return;
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode !== 409) throw err;
       }
-      const current = await this.docker.getContainer(this.containerName).inspect().catch(() => undefined);
+      const current = await this.docker
+        .getContainer(this.containerName)
+        .inspect()
+        .catch(() => undefined);
       if (current && !current.State.Running) {
         // Left by a server on an engine that went away before it could remove it.
-        await this.docker.getContainer(this.containerName).remove({ force: true }).catch(() => {});
+        await this.docker
+          .getContainer(this.containerName)
+          .remove({ force: true })
+          .catch(() => {});
         continue;
       }
       if (current && Date.now() > deadline) throw this.heldBy(current.Config.Labels?.[HOLDER_LABEL]);
@@ -127,7 +136,7 @@ export class ServerLease {
       'DD_OWNER_IN_USE',
       `another Drydock server is running with owner "${this.owner}" on this Docker engine: ${who}. ` +
         'Stop it first, or give this server an owner of its own (DRYDOCK_OWNER=another-name, or --owner another-name); ' +
-        'two servers of one owner would remove each other\'s lab hosts.',
+        "two servers of one owner would remove each other's lab hosts.",
     );
   }
 }
@@ -139,4 +148,3 @@ function parseHolder(label: string | undefined): LeaseHolder | undefined {
     return undefined;
   }
 }
-

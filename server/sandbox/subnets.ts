@@ -11,7 +11,10 @@ export class SubnetAllocator {
   private readonly used = new Set<number>();
   private cursor = 0;
 
-  constructor(range: string, readonly prefix: number) {
+  constructor(
+    range: string,
+    readonly prefix: number,
+  ) {
     const [address, bits] = range.split('/') as [string, string];
     const rangeBits = Number(bits);
     if (!(rangeBits <= prefix)) throw new DrydockError('DD_CONFIG_INVALID', `subnet /${prefix} does not fit in ${range}`);
@@ -60,7 +63,7 @@ export function gatewayOf(subnet: string): string {
 /** Whether an IPv4 address lies in a range such as 10.213.0.0/16. */
 export function inRange(address: string, range: string): boolean {
   const [base, bits] = range.split('/') as [string, string];
-  return ((toNumber(address) & mask(Number(bits))) >>> 0) === ((toNumber(base) & mask(Number(bits))) >>> 0);
+  return (toNumber(address) & mask(Number(bits))) >>> 0 === (toNumber(base) & mask(Number(bits))) >>> 0;
 }
 
 function toNumber(address: string): number {

@@ -13,7 +13,14 @@ export interface SweepReport {
  */
 export async function sweepOwner(docker: Docker, owner: string): Promise<SweepReport> {
   const containers = await docker.listContainers({ all: true, filters: ownerFilter(owner, 'host') });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
   const networks = [
     ...(await docker.listNetworks({ filters: ownerFilter(owner, 'session-network') })),
     ...(await docker.listNetworks({ filters: ownerFilter(owner, 'pool-network') })),

@@ -26,7 +26,8 @@ export class ChecksVerifier implements StepVerifier {
         if (!step) return { passed: false, explanation: `the lab has no step ${stepIndex + 1}` };
         const results = await runChecks(step.checks, context);
         for (const r of results) this.metrics?.checkRan(r.kind, r.ms);
-        for (const r of results) if (r.ms > SLOW_CHECK_MS) this.log.warn({ lab: lab.id, step: step.id, kind: r.kind, ms: Math.round(r.ms) }, 'slow check');
+        for (const r of results)
+          if (r.ms > SLOW_CHECK_MS) this.log.warn({ lab: lab.id, step: step.id, kind: r.kind, ms: Math.round(r.ms) }, 'slow check');
         const failed = results.find((r) => !r.passed);
         return failed ? { passed: false, explanation: failed.message } : { passed: true };
       },

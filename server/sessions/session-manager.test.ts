@@ -140,7 +140,10 @@ describe('sessions on the real engine', { timeout: 180_000 }, () => {
     client.clearOutput();
     await session.reset();
     assert.notEqual(session.hosts.hosts[0]!.containerId, oldContainer);
-    assert.deepEqual(client.of('session').map((m) => m.session.state), ['ready', 'resetting', 'ready']);
+    assert.deepEqual(
+      client.of('session').map((m) => m.session.state),
+      ['ready', 'resetting', 'ready'],
+    );
     assert.equal(client.of('attached').length, 2, 'attached again after the reset');
     await client.until(() => client.text().includes('root@node1'), `a fresh prompt (messages: ${JSON.stringify(client.messages.slice(-6))})`);
     const docker = connectDocker(config.dockerHost);

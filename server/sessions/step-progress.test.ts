@@ -60,7 +60,12 @@ test('a result that arrives after a reset is dropped', async () => {
 
 test('a verifier that throws gives a failing step and a logged error, not a crash', async () => {
   const errors: unknown[] = [];
-  const progress = new StepProgress({ stepCount: 1, verify: () => Promise.reject(new Error('engine gone')), onChange: () => {}, onError: (e) => errors.push(e) });
+  const progress = new StepProgress({
+    stepCount: 1,
+    verify: () => Promise.reject(new Error('engine gone')),
+    onChange: () => {},
+    onError: (e) => errors.push(e),
+  });
   progress.check('command');
   await settle();
   assert.equal(progress.view[0]!.status, 'failing');

@@ -101,7 +101,8 @@ export class StepProgress {
       if (result.passed) this.set(index, { status: 'passed' });
       else if (this.attempted.has(index)) this.set(index, { status: 'failing', explanation: result.explanation ?? 'not done yet' });
     } catch (err) {
-      if (generation === this.generation && this.attempted.has(index)) this.set(index, { status: 'failing', explanation: 'the checks could not run; try again in a moment' });
+      if (generation === this.generation && this.attempted.has(index))
+        this.set(index, { status: 'failing', explanation: 'the checks could not run; try again in a moment' });
       this.onError(err);
     } finally {
       this.running = false;

@@ -5,7 +5,10 @@ import { InputCoalescer } from './input-coalescer.ts';
 test('input pushed together is written once, in order; input pushed later is a new write', () => {
   const writes: (string | Uint8Array)[] = [];
   const scheduled: (() => void)[] = [];
-  const coalescer = new InputCoalescer((d) => writes.push(d), (f) => scheduled.push(f));
+  const coalescer = new InputCoalescer(
+    (d) => writes.push(d),
+    (f) => scheduled.push(f),
+  );
   for (const key of 'echo hi\r') coalescer.push(key);
   assert.equal(coalescer.pendingBytes, 8);
   assert.equal(scheduled.length, 1, 'one flush for the burst');
@@ -19,7 +22,10 @@ test('input pushed together is written once, in order; input pushed later is a n
 test('discarded input is never written', () => {
   const writes: (string | Uint8Array)[] = [];
   const scheduled: (() => void)[] = [];
-  const coalescer = new InputCoalescer((d) => writes.push(d), (f) => scheduled.push(f));
+  const coalescer = new InputCoalescer(
+    (d) => writes.push(d),
+    (f) => scheduled.push(f),
+  );
   coalescer.push('rm -rf /tmp/x\r');
   coalescer.discard();
   scheduled.shift()!();
@@ -39,7 +45,10 @@ test('by default the write happens before any timer or I/O, right after the curr
 test('bytes are written as they are, joined with the text around them', () => {
   const writes: (string | Uint8Array)[] = [];
   const scheduled: (() => void)[] = [];
-  const coalescer = new InputCoalescer((d) => writes.push(d), (f) => scheduled.push(f));
+  const coalescer = new InputCoalescer(
+    (d) => writes.push(d),
+    (f) => scheduled.push(f),
+  );
   coalescer.push('é');
   coalescer.push(Uint8Array.of(0x1b, 0x5b, 0x4d, 0x20, 0x80, 0x21));
   assert.equal(coalescer.pendingBytes, 7);

@@ -12,16 +12,34 @@ class FakeShell implements Shell {
   closed = false;
   private dataListeners: ((chunk: Buffer) => void)[] = [];
   private exitListeners: (() => void)[] = [];
-  onData(l: (chunk: Buffer) => void) { this.dataListeners.push(l); }
-  onExit(l: () => void) { this.exitListeners.push(l); }
+  onData(l: (chunk: Buffer) => void) {
+    this.dataListeners.push(l);
+  }
+  onExit(l: () => void) {
+    this.exitListeners.push(l);
+  }
   inputBacklog = 0;
-  write(data: string) { this.written.push(data); }
-  async resize(size: TerminalSize) { this.sizes.push(size); }
-  pause() { this.paused = true; }
-  resume() { this.paused = false; }
-  close() { this.closed = true; }
-  emit(text: string) { for (const l of this.dataListeners) l(Buffer.from(text)); }
-  exit() { for (const l of this.exitListeners) l(); }
+  write(data: string) {
+    this.written.push(data);
+  }
+  async resize(size: TerminalSize) {
+    this.sizes.push(size);
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  close() {
+    this.closed = true;
+  }
+  emit(text: string) {
+    for (const l of this.dataListeners) l(Buffer.from(text));
+  }
+  exit() {
+    for (const l of this.exitListeners) l();
+  }
 }
 
 beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
@@ -111,7 +129,10 @@ test('resizes reach the shell until it has exited', async () => {
 test('input for a shell that stops reading is refused once with a reason, and flows again once it reads', async () => {
   const { shell, terminal } = setup();
   shell.inputBacklog = INPUT_BACKLOG_BYTES;
-  assert.throws(() => terminal.input('x'.repeat(1000)), (err: DrydockError) => err.code === 'DD_INPUT_BACKLOG' && /node1 is not reading what you type \(256 KiB/.test(err.message));
+  assert.throws(
+    () => terminal.input('x'.repeat(1000)),
+    (err: DrydockError) => err.code === 'DD_INPUT_BACKLOG' && /node1 is not reading what you type \(256 KiB/.test(err.message),
+  );
   terminal.input('y'.repeat(1000));
   terminal.input('\x03');
   await Promise.resolve();
@@ -138,5 +159,8 @@ test('a burst of resizes reaches the engine one at a time and ends in the last s
   await new Promise((r) => setImmediate(r));
   release();
   await Promise.all(done);
-  assert.deepEqual(shell.sizes, [{ cols: 80, rows: 24 }, { cols: 129, rows: 24 }]);
+  assert.deepEqual(shell.sizes, [
+    { cols: 80, rows: 24 },
+    { cols: 129, rows: 24 },
+  ]);
 });

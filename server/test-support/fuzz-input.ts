@@ -9,7 +9,8 @@ export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env.DRYDOCK_FUZZ_SEED;
   if (given === undefined || given === '') return randomInt(2 ** 32);
   const seed = Number(given);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new Error(`DRYDOCK_FUZZ_SEED must be an integer from 0 to 4294967295, not "${given}"`);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    throw new Error(`DRYDOCK_FUZZ_SEED must be an integer from 0 to 4294967295, not "${given}"`);
   return seed;
 }
 

@@ -31,17 +31,117 @@ type Fields = [key: string, json: string][];
 const q = (text: string) => JSON.stringify(text);
 
 /** Values that are no valid field of any message: each list is wrong for its field whatever else is sent. */
-const NOT_A_TYPE = ['"__proto__"', '"constructor"', '"toString"', '"hasOwnProperty"', '"INPUT"', '""', '" input"', '"check "', '"Check"', '0', '1', 'null', 'true', '[]', '{}', '["check"]', '{"type":"check"}'];
-const NOT_A_HOST = ['null', '0', '42', 'true', 'false', '[]', '{}', '["node1"]', '""', '"Node1"', '"1node"', '"node_1"', '"node1\\n"', '"n\\u00f6de"', '"-node"', '" node1"', '"node1 "', '"\\u0000"', '"node1\\u0000"', q(`a${'b'.repeat(32)}`)];
+const NOT_A_TYPE = [
+  '"__proto__"',
+  '"constructor"',
+  '"toString"',
+  '"hasOwnProperty"',
+  '"INPUT"',
+  '""',
+  '" input"',
+  '"check "',
+  '"Check"',
+  '0',
+  '1',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '["check"]',
+  '{"type":"check"}',
+];
+const NOT_A_HOST = [
+  'null',
+  '0',
+  '42',
+  'true',
+  'false',
+  '[]',
+  '{}',
+  '["node1"]',
+  '""',
+  '"Node1"',
+  '"1node"',
+  '"node_1"',
+  '"node1\\n"',
+  '"n\\u00f6de"',
+  '"-node"',
+  '" node1"',
+  '"node1 "',
+  '"\\u0000"',
+  '"node1\\u0000"',
+  q(`a${'b'.repeat(32)}`),
+];
 const NOT_A_STRING = ['null', '0', '-1', '1e400', 'true', '[]', '{}', '["x"]', '{"__proto__":"x"}'];
-const NOT_A_SIZE = ['0', '-1', '-0', '1.5', '1e400', '-1e400', '"80"', '"NaN"', '"Infinity"', 'null', 'true', '[]', '{}', '[80]', '9007199254740993', '1e308', '0.0000001'];
-const NOT_A_BYTE_COUNT = ['0', '-1', '-0', '1.5', '1e400', '"1"', '"NaN"', 'null', 'false', '[]', '{}', String(64 * 1024 * 1024 + 1), '9007199254740993'];
+const NOT_A_SIZE = [
+  '0',
+  '-1',
+  '-0',
+  '1.5',
+  '1e400',
+  '-1e400',
+  '"80"',
+  '"NaN"',
+  '"Infinity"',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '[80]',
+  '9007199254740993',
+  '1e308',
+  '0.0000001',
+];
+const NOT_A_BYTE_COUNT = [
+  '0',
+  '-1',
+  '-0',
+  '1.5',
+  '1e400',
+  '"1"',
+  '"NaN"',
+  'null',
+  'false',
+  '[]',
+  '{}',
+  String(64 * 1024 * 1024 + 1),
+  '9007199254740993',
+];
 const POLLUTING_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', '__defineGetter__'];
 /** Texts that are not JSON at all. */
 const NOT_JSON = [
-  '', ' ', '\n', '{', '}', '[', 'undefined', 'NaN', 'Infinity', '-Infinity', "{'type':'check'}", '{type:"check"}', '{"type":"check",}', '{"type":"check"}}',
-  '/*x*/{"type":"check"}', '{"type":"check"} // x', '\uFEFF{"type":"check"}', '0x10', '01', '.5', '+1', 'nul', 'tru', '"unterminated', '{"type":"check"}{"type":"check"}',
-  '[1,]', '{"a":1,,"b":2}', "'check'", '{"type":"\\x41"}', '{"type":"\\u12"}', '{"type":"check"\u0000}', '{"type":\n"check"\u0007}',
+  '',
+  ' ',
+  '\n',
+  '{',
+  '}',
+  '[',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  "{'type':'check'}",
+  '{type:"check"}',
+  '{"type":"check",}',
+  '{"type":"check"}}',
+  '/*x*/{"type":"check"}',
+  '{"type":"check"} // x',
+  '\uFEFF{"type":"check"}',
+  '0x10',
+  '01',
+  '.5',
+  '+1',
+  'nul',
+  'tru',
+  '"unterminated',
+  '{"type":"check"}{"type":"check"}',
+  '[1,]',
+  '{"a":1,,"b":2}',
+  "'check'",
+  '{"type":"\\x41"}',
+  '{"type":"\\u12"}',
+  '{"type":"check"\u0000}',
+  '{"type":\n"check"\u0007}',
 ];
 /** Control characters JSON allows nowhere unescaped (tab, newline and carriage return are whitespace between tokens). */
 const CONTROL = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).filter((c) => !'\t\n\r'.includes(c));
@@ -104,15 +204,21 @@ export function clientMessageCase(rng: Rng, known: readonly string[]): MessageCa
         // A strict prefix of an object is never a whole one.
         [3, () => valid.slice(0, rng.int(0, valid.length - 1))],
         [2, () => valid + rng.pick(['x', '}', ',', ']', '{}', 'null', '\u0000'])],
-        [2, () => {
-          const at = rng.int(0, valid.length);
-          return valid.slice(0, at) + rng.pick(CONTROL) + valid.slice(at);
-        }],
+        [
+          2,
+          () => {
+            const at = rng.int(0, valid.length);
+            return valid.slice(0, at) + rng.pick(CONTROL) + valid.slice(at);
+          },
+        ],
       ])();
       return invalid(kind, body);
     }
     case 'not-an-object':
-      return invalid(kind, rng.pick(['0', '-1', '1e999', '-0', '3.14', '"check"', '""', '[]', '[{"type":"check"}]', 'null', 'true', 'false', String(rng.next() * 1e6)]));
+      return invalid(
+        kind,
+        rng.pick(['0', '-1', '1e999', '-0', '3.14', '"check"', '""', '[]', '[{"type":"check"}]', 'null', 'true', 'false', String(rng.next() * 1e6)]),
+      );
     case 'unknown-type': {
       const fields = validFields(rng, type, host);
       const value = rng.chance(0.5) ? rng.pick(NOT_A_TYPE) : q(`${rng.pick(TYPES)}${rng.string(rng.int(1, 8))}`);
@@ -158,7 +264,10 @@ export function clientMessageCase(rng: Rng, known: readonly string[]): MessageCa
         return invalid(kind, render(rng, [...fields, [key, render(rng, [moved!])]]));
       }
       if (rng.chance(0.5)) return invalid(kind, render(rng, [[key, render(rng, fields)]]));
-      return invalid(kind, render(rng, [...fields, [key, rng.pick(['{"type":"check"}', '{"isAdmin":true}', 'null', '{"prototype":{"polluted":1}}'])]]));
+      return invalid(
+        kind,
+        render(rng, [...fields, [key, rng.pick(['{"type":"check"}', '{"isAdmin":true}', 'null', '{"prototype":{"polluted":1}}'])]]),
+      );
     }
     case 'deep-nesting': {
       const depth = rng.int(100, 30_000);
@@ -202,7 +311,20 @@ export interface FrameCase {
 }
 
 /** Byte sequences that are not UTF-8 (Markus Kuhn's decoder test, in short). */
-const NOT_UTF8 = [[0xff], [0xfe], [0x80], [0xbf], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc3], [0xe2, 0x82]];
+const NOT_UTF8 = [
+  [0xff],
+  [0xfe],
+  [0x80],
+  [0xbf],
+  [0xc0, 0xaf],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xed, 0xbf, 0xbf],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xc3],
+  [0xe2, 0x82],
+];
 
 /**
  * Frames that break RFC 6455 itself rather than Drydock's protocol: the server must fail the
@@ -216,12 +338,20 @@ export function badFrameCases(rng: Rng): FrameCase[] {
     const body = message(rng.string(rng.int(0, 50)));
     const at = rng.int(1, body.length - 2);
     const broken = Buffer.concat([body.subarray(0, at), bad, body.subarray(at)]);
-    if (rng.chance(0.5)) cases.push({ label: `text frame with bytes ${bad.toString('hex')} that are not UTF-8`, bytes: encodeFrame(OPCODE.text, broken), closeCode: 1007 });
+    if (rng.chance(0.5))
+      cases.push({
+        label: `text frame with bytes ${bad.toString('hex')} that are not UTF-8`,
+        bytes: encodeFrame(OPCODE.text, broken),
+        closeCode: 1007,
+      });
     else {
       const split = rng.int(0, broken.length);
       cases.push({
         label: `fragmented text message with bytes ${bad.toString('hex')} that are not UTF-8`,
-        bytes: Buffer.concat([encodeFrame(OPCODE.text, broken.subarray(0, split), { fin: false }), encodeFrame(OPCODE.continuation, broken.subarray(split))]),
+        bytes: Buffer.concat([
+          encodeFrame(OPCODE.text, broken.subarray(0, split), { fin: false }),
+          encodeFrame(OPCODE.continuation, broken.subarray(split)),
+        ]),
         closeCode: 1007,
       });
     }
@@ -229,12 +359,24 @@ export function badFrameCases(rng: Rng): FrameCase[] {
   const check = '{"type":"check"}';
   cases.push(
     { label: 'an unmasked client frame', bytes: encodeFrame(OPCODE.text, check, { mask: false }), closeCode: 1002 },
-    ...[1, 2, 4, 7].map((rsv) => ({ label: `reserved bits ${rsv} without an extension`, bytes: encodeFrame(OPCODE.text, check, { rsv }), closeCode: 1002 as const })),
-    ...[3, 4, 5, 6, 7, 0xb, 0xc, 0xd, 0xe, 0xf].map((opcode) => ({ label: `unknown opcode ${opcode}`, bytes: encodeFrame(opcode, check), closeCode: 1002 as const })),
+    ...[1, 2, 4, 7].map((rsv) => ({
+      label: `reserved bits ${rsv} without an extension`,
+      bytes: encodeFrame(OPCODE.text, check, { rsv }),
+      closeCode: 1002 as const,
+    })),
+    ...[3, 4, 5, 6, 7, 0xb, 0xc, 0xd, 0xe, 0xf].map((opcode) => ({
+      label: `unknown opcode ${opcode}`,
+      bytes: encodeFrame(opcode, check),
+      closeCode: 1002 as const,
+    })),
     { label: 'a ping longer than 125 bytes', bytes: encodeFrame(OPCODE.ping, 'p'.repeat(126)), closeCode: 1002 },
     { label: 'a fragmented ping', bytes: encodeFrame(OPCODE.ping, 'p', { fin: false }), closeCode: 1002 },
     { label: 'a continuation with no message begun', bytes: encodeFrame(OPCODE.continuation, check), closeCode: 1002 },
-    { label: 'a new message inside a fragmented one', bytes: Buffer.concat([encodeFrame(OPCODE.text, '{"type":', { fin: false }), encodeFrame(OPCODE.text, '"check"}')]), closeCode: 1002 },
+    {
+      label: 'a new message inside a fragmented one',
+      bytes: Buffer.concat([encodeFrame(OPCODE.text, '{"type":', { fin: false }), encodeFrame(OPCODE.text, '"check"}')]),
+      closeCode: 1002,
+    },
     ...[0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535].map((code) => {
       const payload = Buffer.alloc(2);
       payload.writeUInt16BE(code);
@@ -243,10 +385,17 @@ export function badFrameCases(rng: Rng): FrameCase[] {
     { label: 'a close frame with a one-byte body', bytes: encodeFrame(OPCODE.close, Buffer.from([3])), closeCode: 1002 },
     { label: 'a close reason that is not UTF-8', bytes: encodeFrame(OPCODE.close, Buffer.from([0x03, 0xe8, 0xff, 0xfe])), closeCode: 1007 },
     { label: 'a length above 2^53', bytes: encodeFrame(OPCODE.text, '', { announcedLength: 2n ** 63n }), closeCode: 1009 },
-    { label: 'a frame announced above the 1 MiB frame limit', bytes: encodeFrame(OPCODE.text, '', { announcedLength: BigInt(LIMITS.frameBytes + 1) }), closeCode: 1009 },
+    {
+      label: 'a frame announced above the 1 MiB frame limit',
+      bytes: encodeFrame(OPCODE.text, '', { announcedLength: BigInt(LIMITS.frameBytes + 1) }),
+      closeCode: 1009,
+    },
     {
       label: 'fragments adding up to more than the frame limit',
-      bytes: Buffer.concat([encodeFrame(OPCODE.text, 'x'.repeat(LIMITS.frameBytes / 2 + 1), { fin: false }), encodeFrame(OPCODE.continuation, '', { announcedLength: BigInt(LIMITS.frameBytes / 2) })]),
+      bytes: Buffer.concat([
+        encodeFrame(OPCODE.text, 'x'.repeat(LIMITS.frameBytes / 2 + 1), { fin: false }),
+        encodeFrame(OPCODE.continuation, '', { announcedLength: BigInt(LIMITS.frameBytes / 2) }),
+      ]),
       closeCode: 1009,
     },
   );

@@ -28,10 +28,57 @@ export interface RequestCase {
 
 const WORD = 'abcdefghijklmnopqrstuvwxyz0123456789-_';
 const METHODS = ['GET', 'GET', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'PURGE', 'LINK'];
-const TRAVERSALS = ['/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/../../etc/passwd', '/..\\..\\windows\\win.ini', '/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd', '//etc/passwd', '/.%2e/.%2e/secret.txt', '/..%252f..%252fsecret.txt', '/%2e%2e%5c%2e%2e%5csecret.txt', '/index.html/../../secret.txt', '/..;/secret.txt'];
+const TRAVERSALS = [
+  '/..%2f..%2fetc%2fpasswd',
+  '/%2e%2e/%2e%2e/etc/passwd',
+  '/../../etc/passwd',
+  '/..\\..\\windows\\win.ini',
+  '/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd',
+  '//etc/passwd',
+  '/.%2e/.%2e/secret.txt',
+  '/..%252f..%252fsecret.txt',
+  '/%2e%2e%5c%2e%2e%5csecret.txt',
+  '/index.html/../../secret.txt',
+  '/..;/secret.txt',
+];
 const BAD_ESCAPES = ['%00', '%', '%Z', '%ZZ', '%E0%A4%A', '%u0000', '%2', '%%', '%C0%80', '%ED%A0%80', '%FF', '%0a', '%0d%0a', '%2500'];
-const WEIRD_IDS = ['', '__proto__', 'constructor', 'prototype', 'toString', '..', '.', 'a'.repeat(64), 'a'.repeat(65), '%00', 'null', 'undefined', '0', '-1', 'ñ', '%F0%9F%98%80', 'x%2Fy', 'x;y', 'x y'];
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=klingon', 'text/plain', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/json, text/html', '', ';;;', 'application/*', 'application/vnd.api+json'];
+const WEIRD_IDS = [
+  '',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '..',
+  '.',
+  'a'.repeat(64),
+  'a'.repeat(65),
+  '%00',
+  'null',
+  'undefined',
+  '0',
+  '-1',
+  'ñ',
+  '%F0%9F%98%80',
+  'x%2Fy',
+  'x;y',
+  'x y',
+];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=utf-16',
+  'application/json; charset=klingon',
+  'text/plain',
+  'text/html',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+  'application/json, text/html',
+  '',
+  ';;;',
+  'application/*',
+  'application/vnd.api+json',
+];
 const ENCODINGS = ['gzip', 'deflate', 'br', 'identity', 'snappy', 'gzip, gzip', 'x-gzip', 'chunked'];
 
 function id(rng: Rng, target: RequestTarget): string {
@@ -64,19 +111,83 @@ function query(rng: Rng): string {
 /** A path the server routes somewhere, bent a little. */
 function path(rng: Rng, target: RequestTarget): { kind: string; path: string } {
   return rng.weighted<() => { kind: string; path: string }>([
-    [4, () => ({ kind: 'labs', path: rng.pick(['/api/labs', `/api/labs/${rng.pick([...WEIRD_IDS, rng.string(8)])}`, '/api/labs/', `/api/labs/x/${rng.string(4)}`]) + query(rng) })],
-    [6, () => ({ kind: 'sessions', path: `/api/sessions/${id(rng, target)}${rng.pick(['', '', '/extend', '/reset', '/ws', '/', `/${rng.string(5)}`, '/extend/more'])}${query(rng)}` })],
+    [
+      4,
+      () => ({
+        kind: 'labs',
+        path:
+          rng.pick(['/api/labs', `/api/labs/${rng.pick([...WEIRD_IDS, rng.string(8)])}`, '/api/labs/', `/api/labs/x/${rng.string(4)}`]) + query(rng),
+      }),
+    ],
+    [
+      6,
+      () => ({
+        kind: 'sessions',
+        path: `/api/sessions/${id(rng, target)}${rng.pick(['', '', '/extend', '/reset', '/ws', '/', `/${rng.string(5)}`, '/extend/more'])}${query(rng)}`,
+      }),
+    ],
     [3, () => ({ kind: 'start', path: rng.pick(['/api/sessions', '/api/sessions/', '/api/sessions?labId=x', '/API/SESSIONS']) })],
-    [6, () => {
-      const host = rng.pick([...target.hosts, 'node7', 'Node1', '-x', rng.string(rng.int(1, 40), WORD)]);
-      const port = rng.pick(['80', '5000', '0', '65536', '99999', '-1', 'abc', '', '00080', '1'.repeat(rng.int(1, 8))]);
-      const rest = rng.pick(['', '/', '/v2/', '/v2/_catalog', rng.pick(TRAVERSALS), `/${rng.pick(BAD_ESCAPES)}`, `/${rng.string(rng.int(1, 200))}`]);
-      return { kind: 'ports', path: `/sessions/${id(rng, target)}/ports/${host}/${port}${rest}${query(rng)}` };
-    }],
-    [4, () => ({ kind: 'static', path: rng.pick(['/', '/index.html', '/app.js', '/healthz', '/readyz', '/metrics', '/favicon.ico', `/${rng.string(rng.int(1, 30))}`, '/api', '/sessions', '/sessions/']) + query(rng) })],
-    [4, () => ({ kind: 'traversal', path: rng.pick(['', '/api/labs', '/sessions/x/ports/node1/80', `/api/sessions/${target.sessionId}`]) + rng.pick(TRAVERSALS) })],
-    [3, () => ({ kind: 'bad-escape', path: rng.pick(['/', '/api/labs/', `/api/sessions/${target.sessionId}/`, '/sessions/', '/index.html']) + rng.pick(BAD_ESCAPES) + rng.string(rng.int(0, 5)) })],
-    [2, () => ({ kind: 'long-path', path: `/${rng.pick(['api/labs/', 'api/sessions/', 'sessions/x/ports/node1/80/', ''])}${'p'.repeat(rng.int(2_000, 40_000))}` })],
+    [
+      6,
+      () => {
+        const host = rng.pick([...target.hosts, 'node7', 'Node1', '-x', rng.string(rng.int(1, 40), WORD)]);
+        const port = rng.pick(['80', '5000', '0', '65536', '99999', '-1', 'abc', '', '00080', '1'.repeat(rng.int(1, 8))]);
+        const rest = rng.pick([
+          '',
+          '/',
+          '/v2/',
+          '/v2/_catalog',
+          rng.pick(TRAVERSALS),
+          `/${rng.pick(BAD_ESCAPES)}`,
+          `/${rng.string(rng.int(1, 200))}`,
+        ]);
+        return { kind: 'ports', path: `/sessions/${id(rng, target)}/ports/${host}/${port}${rest}${query(rng)}` };
+      },
+    ],
+    [
+      4,
+      () => ({
+        kind: 'static',
+        path:
+          rng.pick([
+            '/',
+            '/index.html',
+            '/app.js',
+            '/healthz',
+            '/readyz',
+            '/metrics',
+            '/favicon.ico',
+            `/${rng.string(rng.int(1, 30))}`,
+            '/api',
+            '/sessions',
+            '/sessions/',
+          ]) + query(rng),
+      }),
+    ],
+    [
+      4,
+      () => ({
+        kind: 'traversal',
+        path: rng.pick(['', '/api/labs', '/sessions/x/ports/node1/80', `/api/sessions/${target.sessionId}`]) + rng.pick(TRAVERSALS),
+      }),
+    ],
+    [
+      3,
+      () => ({
+        kind: 'bad-escape',
+        path:
+          rng.pick(['/', '/api/labs/', `/api/sessions/${target.sessionId}/`, '/sessions/', '/index.html']) +
+          rng.pick(BAD_ESCAPES) +
+          rng.string(rng.int(0, 5)),
+      }),
+    ],
+    [
+      2,
+      () => ({
+        kind: 'long-path',
+        path: `/${rng.pick(['api/labs/', 'api/sessions/', 'sessions/x/ports/node1/80/', ''])}${'p'.repeat(rng.int(2_000, 40_000))}`,
+      }),
+    ],
   ])();
 }
 
@@ -102,19 +213,54 @@ function authorization(rng: Rng, target: RequestTarget, tokenAllowed: boolean): 
 }
 
 function body(rng: Rng): { lines: string[]; bytes: Buffer } {
-  const json = (text: string | Buffer) => ({ lines: [`Content-Type: ${rng.chance(0.7) ? 'application/json' : rng.pick(CONTENT_TYPES)}`], bytes: Buffer.from(text) });
+  const json = (text: string | Buffer) => ({
+    lines: [`Content-Type: ${rng.chance(0.7) ? 'application/json' : rng.pick(CONTENT_TYPES)}`],
+    bytes: Buffer.from(text),
+  });
   const choice = rng.weighted<() => { lines: string[]; bytes: Buffer }>([
     [3, () => ({ lines: [], bytes: Buffer.alloc(0) })],
-    [3, () => json(rng.pick(['{"labId":"nope"}', '{"labId":7}', '{"labId":""}', '{"labId":null}', '{}', '[]', 'null', '"x"', '1', 'true', `{"labId":"${'l'.repeat(101)}"}`]))],
+    [
+      3,
+      () =>
+        json(
+          rng.pick([
+            '{"labId":"nope"}',
+            '{"labId":7}',
+            '{"labId":""}',
+            '{"labId":null}',
+            '{}',
+            '[]',
+            'null',
+            '"x"',
+            '1',
+            'true',
+            `{"labId":"${'l'.repeat(101)}"}`,
+          ]),
+        ),
+    ],
     [3, () => json(rng.pick(['{', '{"labId"', '{"labId":}', "{'labId':'x'}", '{"labId":"x",}', '\uFEFF{"labId":"x"}', 'NaN', '{"a":1}{"b":2}', '']))],
-    [2, () => json(rng.pick(['{"__proto__":{"labId":"x"}}', '{"constructor":{"prototype":{"labId":"x"}}}', '{"labId":"nope","__proto__":{"admin":true}}', '{"labId":{"toString":"x"}}']))],
+    [
+      2,
+      () =>
+        json(
+          rng.pick([
+            '{"__proto__":{"labId":"x"}}',
+            '{"constructor":{"prototype":{"labId":"x"}}}',
+            '{"labId":"nope","__proto__":{"admin":true}}',
+            '{"labId":{"toString":"x"}}',
+          ]),
+        ),
+    ],
     [1, () => json('['.repeat(rng.int(10, 8_000)) + ']'.repeat(rng.int(0, 10)))],
     [2, () => json(`{"labId":"${'x'.repeat(rng.int(16 * 1024, 200_000))}"}`)],
     [1, () => json(rng.bytes(rng.int(1, 3_000)))],
-    [2, () => {
-      const payload = rng.chance(0.5) ? rng.bytes(rng.int(1, 500)) : gzipSync(Buffer.alloc(rng.int(1, 4) * 1024 * 1024, 32));
-      return { lines: ['Content-Type: application/json', `Content-Encoding: ${rng.pick(ENCODINGS)}`], bytes: payload };
-    }],
+    [
+      2,
+      () => {
+        const payload = rng.chance(0.5) ? rng.bytes(rng.int(1, 500)) : gzipSync(Buffer.alloc(rng.int(1, 4) * 1024 * 1024, 32));
+        return { lines: ['Content-Type: application/json', `Content-Encoding: ${rng.pick(ENCODINGS)}`], bytes: payload };
+      },
+    ],
     [1, () => ({ lines: ['Content-Type: application/json; charset=utf-16le'], bytes: Buffer.from('{"labId":"x"}', 'utf16le') })],
   ])();
   return choice;
@@ -201,13 +347,23 @@ export function httpRequestCase(rng: Rng, target: RequestTarget): RequestCase {
     return { kind: 'broken-http', bytes, method: '', path: '', wantsHtml: false, carriesToken: false };
   }
   if (rng.chance(0.02)) {
-    const bytes = Buffer.from(`CONNECT ${rng.pick(['example.com:443', '127.0.0.1:2375', 'node1:80'])} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const bytes = Buffer.from(
+      `CONNECT ${rng.pick(['example.com:443', '127.0.0.1:2375', 'node1:80'])} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    );
     return { kind: 'connect', bytes, method: 'CONNECT', path: '', wantsHtml: false, carriesToken: false };
   }
   const route = path(rng, target);
   let method = rng.pick(METHODS);
   const lines = ['Host: 127.0.0.1'];
-  const accept = rng.pick(['', 'text/html', 'text/html,application/xhtml+xml,*/*;q=0.8', 'application/json', '*/*', 'image/png', 'application/json;q=0.1, text/html']);
+  const accept = rng.pick([
+    '',
+    'text/html',
+    'text/html,application/xhtml+xml,*/*;q=0.8',
+    'application/json',
+    '*/*',
+    'image/png',
+    'application/json;q=0.1, text/html',
+  ]);
   if (accept) lines.push(`Accept: ${accept}`);
   let carriesToken = false;
   let kind = route.kind;
@@ -238,5 +394,12 @@ export function httpRequestCase(rng: Rng, target: RequestTarget): RequestCase {
   if (content.bytes.length > 0 || rng.chance(0.3)) lines.push(`Content-Length: ${content.bytes.length}`);
   lines.push('Connection: close');
   const head = `${method} ${route.path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
-  return { kind, bytes: Buffer.concat([Buffer.from(head, 'latin1'), content.bytes]), method, path: route.path, wantsHtml: accept.includes('text/html'), carriesToken };
+  return {
+    kind,
+    bytes: Buffer.concat([Buffer.from(head, 'latin1'), content.bytes]),
+    method,
+    path: route.path,
+    wantsHtml: accept.includes('text/html'),
+    carriesToken,
+  };
 }

@@ -10,7 +10,10 @@ import { parseLab, type ParseOptions, type ParseResult } from '../labs/parse-lab
 
 /** Removes the indentation common to all lines, so inline labs can be indented in tests. */
 export function dedent(text: string): string {
-  const lines = text.replace(/^\n/, '').replace(/\n\s*$/, '\n').split('\n');
+  const lines = text
+    .replace(/^\n/, '')
+    .replace(/\n\s*$/, '\n')
+    .split('\n');
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
   return lines.map((l) => l.slice(indent)).join('\n');
 }

@@ -35,12 +35,19 @@ export interface FloodOptions {
  * begins (the child's own start-up, compiling TypeScript, is over and not measured); `done` with
  * its report when the time is up.
  */
-export function floodInput(baseUrl: string, sessionId: string, token: string, options: FloodOptions): { started: Promise<void>; done: Promise<FloodReport> } {
+export function floodInput(
+  baseUrl: string,
+  sessionId: string,
+  token: string,
+  options: FloodOptions,
+): { started: Promise<void>; done: Promise<FloodReport> } {
   const child = fork(fileURLToPath(import.meta.url), [baseUrl, sessionId, token, String(options.seconds), String(options.maxConnections)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the flooder exited with ${code} before reporting`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the flooder exited with ${code} before reporting`))),
+  );
   exited.catch(() => {});
   const started = new Promise<void>((resolve) => child.once('message', () => resolve()));
   const done = started.then(() => new Promise<FloodReport>((resolve) => child.once('message', (report) => resolve(report as FloodReport))));

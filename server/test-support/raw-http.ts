@@ -14,7 +14,11 @@ export interface RawResponse {
  * Sends `bytes` on a new connection and collects the responses (1xx ones skipped). Resolves when
  * the server closes the connection, or after `timeoutMs` with what came until then.
  */
-export function exchange(url: string, bytes: Buffer, options: { headOnly?: boolean; timeoutMs?: number } = {}): Promise<{ responses: RawResponse[]; timedOut: boolean }> {
+export function exchange(
+  url: string,
+  bytes: Buffer,
+  options: { headOnly?: boolean; timeoutMs?: number } = {},
+): Promise<{ responses: RawResponse[]; timedOut: boolean }> {
   const target = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(target.port), target.hostname);

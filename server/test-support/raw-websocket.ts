@@ -131,7 +131,13 @@ export class RawWebSocket {
   }
 
   waitFor(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    return this.changes.until(ready, what, timeoutMs, 250, () => `messages: ${JSON.stringify(this.messages.slice(-5))}, close code ${this.closeCode}, ended ${this.ended}`);
+    return this.changes.until(
+      ready,
+      what,
+      timeoutMs,
+      250,
+      () => `messages: ${JSON.stringify(this.messages.slice(-5))}, close code ${this.closeCode}, ended ${this.ended}`,
+    );
   }
 
   destroy(): void {
@@ -153,8 +159,7 @@ export class RawWebSocket {
     if (opcode === OPCODE.binary) {
       this.outputBytes += Math.max(0, payload.length - 1);
       this.recentOutput = (this.recentOutput + payload.subarray(1).toString('latin1')).slice(-4096);
-    }
-    else if (opcode === OPCODE.text) {
+    } else if (opcode === OPCODE.text) {
       const parsed = parseServerMessage(payload.toString('utf8'));
       if (parsed.ok) this.messages.push(parsed.message);
       else this.invalid.push(`${parsed.message}: ${payload.toString('utf8').slice(0, 200)}`);

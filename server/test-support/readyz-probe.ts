@@ -12,11 +12,13 @@ export async function sampleReadyz(baseUrl: string, options: { durationMs: numbe
     const wait = start + i * interval - performance.now();
     if (wait > 0) await sleep(wait);
     const sentAt = performance.now();
-    requests.push(fetch(`${baseUrl}/readyz`).then(async (res) => {
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`/readyz answered ${res.status}`);
-      return performance.now() - sentAt;
-    }));
+    requests.push(
+      fetch(`${baseUrl}/readyz`).then(async (res) => {
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`/readyz answered ${res.status}`);
+        return performance.now() - sentAt;
+      }),
+    );
   }
   return Promise.all(requests);
 }

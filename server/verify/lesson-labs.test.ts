@@ -20,4 +20,5 @@ test('every lab in labs/ passes drydock verify', { timeout: 40 * 60_000 }, () =>
 // Without a pool every host is created on its session's network: the multi-host labs, where the
 // two paths differ (names, DNS, the swarm), are proved that way too.
 test('the multi-host labs pass drydock verify with the pool off', { timeout: 20 * 60_000 }, () =>
-  verifyAll({ labIds: ['registry-swarm', 'registry-pull-through-cache'], poolSize: 0 }));
+  verifyAll({ labIds: ['registry-swarm', 'registry-pull-through-cache'], poolSize: 0 }),
+);

@@ -1,7 +1,15 @@
 import { WebSocket } from 'ws';
 import type { StartedSessionBody } from '../../shared/api.ts';
 import { ChangeSignal } from '../support/change-signal.ts';
-import { FLOW, PROTOCOL, TOKEN_PROTOCOL_PREFIX, decodeOutputFrame, parseServerMessage, type ClientMessage, type ServerMessage } from '../../shared/protocol.ts';
+import {
+  FLOW,
+  PROTOCOL,
+  TOKEN_PROTOCOL_PREFIX,
+  decodeOutputFrame,
+  parseServerMessage,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../shared/protocol.ts';
 
 /** Starts a session of a lab over the HTTP API, as the browser does; the token is in the answer. */
 export async function startLabSession(baseUrl: string, labId: string): Promise<StartedSessionBody> {
@@ -65,7 +73,9 @@ export class NodeSessionClient {
         (ws as unknown as { _socket?: { setNoDelay(on: boolean): void } })._socket?.setNoDelay(true);
         resolve(client);
       });
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { statusCode: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { statusCode: res.statusCode })),
+      );
       ws.once('error', reject);
     });
   }
@@ -141,5 +151,4 @@ export class NodeSessionClient {
     this.unacked.set(hostIndex, 0);
     this.send({ type: 'ack', host, bytes: unacked });
   }
-
 }

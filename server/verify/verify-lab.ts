@@ -80,7 +80,8 @@ async function verifyStep(terminal: TerminalDriver, step: Step, options: VerifyO
   const failures: string[] = [];
   for (const command of step.solution.commands) {
     const exitCodes = await terminal.run(command.host, command.script, options.commandTimeoutMs ?? 180_000);
-    if (exitCodes.some((c) => c !== 0)) failures.push(`in ${command.host} (line ${command.line}) a command exited with ${exitCodes.filter((c) => c !== 0).join(', ')}`);
+    if (exitCodes.some((c) => c !== 0))
+      failures.push(`in ${command.host} (line ${command.line}) a command exited with ${exitCodes.filter((c) => c !== 0).join(', ')}`);
   }
   const after = await terminal.waitForPassed(step.index, options.stepTimeoutMs ?? 20_000);
   if (after.status === 'passed') return report(true, `before the solution: ${before.explanation ?? 'failing'}`);
@@ -117,7 +118,9 @@ class TerminalDriver {
     await this.client.waitFor(seen, `"${firstLine(script)}" to finish in ${host}`, timeoutMs);
     await this.client.waitFor(() => this.finished(host).length > finishedBefore, `the prompt in ${host}`, 10_000);
     // The last marker is the sentinel's own; everything before it came from the script.
-    const codes = this.finished(host).slice(finishedBefore).map((m) => m.exitCode);
+    const codes = this.finished(host)
+      .slice(finishedBefore)
+      .map((m) => m.exitCode);
     return codes.slice(0, -1);
   }
 
@@ -125,7 +128,11 @@ class TerminalDriver {
     const seen = this.client.of('steps').length;
     this.client.send({ type: 'check' });
     await this.client.waitFor(
-      () => this.client.of('steps').slice(seen).some((m) => settled(m.steps[stepIndex])),
+      () =>
+        this.client
+          .of('steps')
+          .slice(seen)
+          .some((m) => settled(m.steps[stepIndex])),
       `the checks of step ${stepIndex + 1}`,
       30_000,
     );

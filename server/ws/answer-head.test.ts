@@ -5,7 +5,11 @@ import { MAX_HEAD_BYTES, parseAnswerHead, readAnswerHead, serializeAnswerHead } 
 
 test('an answer head is parsed, and the bytes after it kept', () => {
   const head = parseAnswerHead(Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSet-Cookie:  a=1 \r\n\r\n\x81\x00', 'latin1'));
-  assert.deepEqual(head && { ...head, rest: [...head.rest] }, { statusLine: 'HTTP/1.1 101 Switching Protocols', raw: ['Upgrade', 'websocket', 'Set-Cookie', 'a=1'], rest: [0x81, 0] });
+  assert.deepEqual(head && { ...head, rest: [...head.rest] }, {
+    statusLine: 'HTTP/1.1 101 Switching Protocols',
+    raw: ['Upgrade', 'websocket', 'Set-Cookie', 'a=1'],
+    rest: [0x81, 0],
+  });
   assert.equal(serializeAnswerHead(head!.statusLine, [['Upgrade', 'websocket']]), 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n');
   assert.equal(parseAnswerHead(Buffer.from('HTTP/1.1 101 Switching')), undefined, 'not complete yet');
 });

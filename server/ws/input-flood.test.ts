@@ -63,8 +63,14 @@ describe('an input flood on one session socket', { timeout: 180_000 }, () => {
     // The penalty refuses the reconnects before their handshake, so they deliver nothing.
     assert.ok(report.sent < 100_000, `${report.sent} messages got onto the wire in 6 s`);
     // The quiet baseline is a few milliseconds; below 5 ms one scheduler hiccup is a doubling.
-    assert.ok(during.echoP99 <= 2 * Math.max(calm.echoP99, 5), `echo p99 ${during.echoP99.toFixed(1)} ms during the flood, ${calm.echoP99.toFixed(1)} ms before`);
-    assert.ok(during.readyzP90 <= 2 * Math.max(calm.readyzP90, 10), `/readyz p90 ${during.readyzP90.toFixed(1)} ms during the flood, ${calm.readyzP90.toFixed(1)} ms before`);
+    assert.ok(
+      during.echoP99 <= 2 * Math.max(calm.echoP99, 5),
+      `echo p99 ${during.echoP99.toFixed(1)} ms during the flood, ${calm.echoP99.toFixed(1)} ms before`,
+    );
+    assert.ok(
+      during.readyzP90 <= 2 * Math.max(calm.readyzP90, 10),
+      `/readyz p90 ${during.readyzP90.toFixed(1)} ms during the flood, ${calm.readyzP90.toFixed(1)} ms before`,
+    );
   });
 
   test('a fast typist and a 64 KiB paste never meet the limit, and every byte arrives in order', async () => {

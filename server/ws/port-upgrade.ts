@@ -57,7 +57,12 @@ export function proxyPortUpgrade(
       (err: unknown) => {
         deps.log.debug({ err, host: target.hostName, port: target.port }, 'port proxy: bad upstream handshake answer');
         upstream.destroy();
-        rejectUpgrade(socket, 502, 'DD_PORT_UNREACHABLE', `${target.hostName}:${target.port} did not answer the WebSocket handshake: ${(err as Error).message}`);
+        rejectUpgrade(
+          socket,
+          502,
+          'DD_PORT_UNREACHABLE',
+          `${target.hostName}:${target.port} did not answer the WebSocket handshake: ${(err as Error).message}`,
+        );
       },
     );
   });

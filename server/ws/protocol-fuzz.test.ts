@@ -39,7 +39,9 @@ function framesFor(rng: Rng, cases: readonly MessageCase[]): Buffer {
     const bounds = [0, ...cuts, c.payload.length];
     for (let i = 0; i < bounds.length - 1; i++) {
       if (i > 0 && rng.chance(0.2)) frames.push(encodeFrame(OPCODE.ping, 'are you there'));
-      frames.push(encodeFrame(i === 0 ? opcode : OPCODE.continuation, c.payload.subarray(bounds[i], bounds[i + 1]), { fin: i === bounds.length - 2 }));
+      frames.push(
+        encodeFrame(i === 0 ? opcode : OPCODE.continuation, c.payload.subarray(bounds[i], bounds[i + 1]), { fin: i === bounds.length - 2 }),
+      );
     }
   }
   return Buffer.concat(frames);
@@ -47,7 +49,7 @@ function framesFor(rng: Rng, cases: readonly MessageCase[]): Buffer {
 
 /** Writes in pieces of random size, so frames arrive split across reads. */
 async function writeInPieces(rng: Rng, ws: RawWebSocket, bytes: Buffer): Promise<void> {
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const size = rng.chance(0.5) ? rng.int(1, 64) : rng.int(64, 256 * 1024);
     ws.write(bytes.subarray(at, at + size));
     at += size;
@@ -55,7 +57,8 @@ async function writeInPieces(rng: Rng, ws: RawWebSocket, bytes: Buffer): Promise
   }
 }
 
-const describeCase = (c: MessageCase | undefined) => (c ? `${c.kind}${c.binary ? ' (binary)' : ''}: ${c.payload.toString('utf8').slice(0, 160)}` : 'none');
+const describeCase = (c: MessageCase | undefined) =>
+  c ? `${c.kind}${c.binary ? ' (binary)' : ''}: ${c.payload.toString('utf8').slice(0, 160)}` : 'none';
 
 // The session socket of the real server, fed generated garbage; each test says which protection it shows.
 describe('the session socket under fuzzing', { timeout: 240_000 }, () => {
@@ -133,7 +136,7 @@ describe('the session socket under fuzzing', { timeout: 240_000 }, () => {
         const ws = await RawWebSocket.open(socketUrl, protocols);
         connections++;
         const cases: MessageCase[] = [];
-        for (let counted = 0; counted < CUT_OFF - 1; ) {
+        for (let counted = 0; counted < CUT_OFF - 1;) {
           const c = clientMessageCase(rng, ['node1']);
           cases.push(c);
           kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
@@ -143,11 +146,19 @@ describe('the session socket under fuzzing', { timeout: 240_000 }, () => {
         const answered = cases.filter((c) => c.expect !== undefined);
         // An unknown host does not count towards the cut-off: once its answer is in, every earlier one is.
         ws.send(OPCODE.text, '{"type":"restart","host":"sentinel"}');
-        await ws.waitFor(() => ws.errors().length >= answered.length + 1 || ws.closeCode !== undefined, `${answered.length + 1} errors on connection ${connections}`, 30_000);
+        await ws.waitFor(
+          () => ws.errors().length >= answered.length + 1 || ws.closeCode !== undefined,
+          `${answered.length + 1} errors on connection ${connections}`,
+          30_000,
+        );
         const codes = ws.errors().map((e) => e.code);
         const expected = [...answered.map((c) => c.expect!), 'DD_HOST_UNKNOWN'];
         const wrong = codes.findIndex((code, i) => code !== expected[i]);
-        assert.equal(wrong, -1, `answer ${wrong} on connection ${connections} was ${codes[wrong]}, not ${expected[wrong]}, for ${describeCase(answered[wrong])}`);
+        assert.equal(
+          wrong,
+          -1,
+          `answer ${wrong} on connection ${connections} was ${codes[wrong]}, not ${expected[wrong]}, for ${describeCase(answered[wrong])}`,
+        );
         assert.equal(codes.length, expected.length, `one answer per message on connection ${connections}`);
         assert.equal(ws.closeCode, undefined, `connection ${connections} stays open below the cut-off`);
         assert.deepEqual(ws.invalid, [], 'every answer is a protocol message');
@@ -162,7 +173,9 @@ describe('the session socket under fuzzing', { timeout: 240_000 }, () => {
         await sleep(((cases.length + 2) / (SOCKET_BUDGET.messagesPerSecond / 2)) * 1000);
       }
       const seconds = (performance.now() - startedAt) / 1000;
-      t.diagnostic(`seed ${seed}: ${sent} messages over ${connections} connections in ${seconds.toFixed(1)} s; ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      t.diagnostic(
+        `seed ${seed}: ${sent} messages over ${connections} connections in ${seconds.toFixed(1)} s; ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`,
+      );
       await bystanderEchoes();
       await targetEchoes({ name: 'FUZZ_MARK', value: 'untouched' });
     });
@@ -245,7 +258,7 @@ describe('the session socket under fuzzing', { timeout: 240_000 }, () => {
     ws.socket.pause();
     ws.send(OPCODE.text, JSON.stringify({ type: 'input', host: 'node1', data: 'yes slow-reader\r' }));
     let most = 0;
-    for (const startedAt = performance.now(); performance.now() - startedAt < 2_500; ) {
+    for (const startedAt = performance.now(); performance.now() - startedAt < 2_500;) {
       await sleep(50);
       most = Math.max(most, serverSocket()?.writableLength ?? 0);
     }
@@ -265,7 +278,7 @@ describe('the session socket under fuzzing', { timeout: 240_000 }, () => {
     ws.socket.pause();
     ws.send(OPCODE.text, JSON.stringify({ type: 'input', host: 'node1', data: 'yes lying-reader\r' }));
     let most = 0;
-    for (const startedAt = performance.now(); performance.now() - startedAt < 2_500; ) {
+    for (const startedAt = performance.now(); performance.now() - startedAt < 2_500;) {
       ws.send(OPCODE.text, JSON.stringify({ type: 'ack', host: 'node1', bytes: 64 * 1024 * 1024 }));
       await sleep(50);
       most = Math.max(most, serverSocket()?.writableLength ?? 0);

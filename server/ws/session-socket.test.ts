@@ -45,7 +45,10 @@ describe('the session socket', { timeout: 120_000 }, () => {
   test('refuses a foreign origin, a missing subprotocol, an unknown session and a wrong token before the handshake', async () => {
     const good = [PROTOCOL, TOKEN_PROTOCOL_PREFIX + token];
     const foreign = await handshake(socketUrl, good, 'https://evil.example');
-    assert.deepEqual(foreign, { status: 403, body: JSON.stringify({ error: { code: 'DD_ORIGIN_REFUSED', message: 'this page may not open Drydock sessions' } }) });
+    assert.deepEqual(foreign, {
+      status: 403,
+      body: JSON.stringify({ error: { code: 'DD_ORIGIN_REFUSED', message: 'this page may not open Drydock sessions' } }),
+    });
     assert.equal(((await handshake(socketUrl, [TOKEN_PROTOCOL_PREFIX + token])) as { status: number }).status, 400);
     assert.equal(((await handshake(socketUrl.replace(id, 'no-such-session'), good)) as { status: number }).status, 404);
     assert.equal(((await handshake(socketUrl, [PROTOCOL, TOKEN_PROTOCOL_PREFIX + 'guess'])) as { status: number }).status, 404);
@@ -89,7 +92,15 @@ describe('the session socket', { timeout: 120_000 }, () => {
     await client.waitFor(() => errors().length === 7, 'seven errors');
     assert.deepEqual(
       errors().map((e) => e.code),
-      ['DD_PROTOCOL_INVALID', 'DD_PROTOCOL_INVALID', 'DD_PROTOCOL_INVALID', 'DD_HOST_UNKNOWN', 'DD_PROTOCOL_INVALID', 'DD_PROTOCOL_INVALID', 'DD_PROTOCOL_TOO_LARGE'],
+      [
+        'DD_PROTOCOL_INVALID',
+        'DD_PROTOCOL_INVALID',
+        'DD_PROTOCOL_INVALID',
+        'DD_HOST_UNKNOWN',
+        'DD_PROTOCOL_INVALID',
+        'DD_PROTOCOL_INVALID',
+        'DD_PROTOCOL_TOO_LARGE',
+      ],
     );
     assert.match(errors()[2]!.message, /at data/, 'says which field is wrong');
     client.input('node1', 'echo still-$((40+2))\r');
@@ -137,7 +148,11 @@ describe('the session socket', { timeout: 120_000 }, () => {
     for (let i = 0; i < 600; i++) client.input('node1', line); // about 10 MB
     await client.waitFor(() => client.of('error').length > 0, 'the refusal');
     await sleep(1_000);
-    assert.deepEqual(client.of('error').map((e) => e.code), ['DD_INPUT_BACKLOG'], 'refused once, not once per message');
+    assert.deepEqual(
+      client.of('error').map((e) => e.code),
+      ['DD_INPUT_BACKLOG'],
+      'refused once, not once per message',
+    );
     assert.match(client.of('error')[0]!.message, /^node1 is not reading what you type \(\d+ KiB are waiting\)/);
     await client.waitFor(() => client.text(0).includes('woke-42'), 'the command to finish', 60_000);
     client.input('node1', 'clear; echo after-$((40+2))\r');
@@ -159,7 +174,13 @@ describe('the session socket', { timeout: 120_000 }, () => {
     await app.sessions.authorize(id, token).end('expired');
     await client.waitFor(() => client.closed !== undefined, 'the close');
     assert.deepEqual(client.of('ended'), [{ type: 'ended', reason: 'expired' }]);
-    assert.deepEqual(client.of('session').at(-1)?.session.hosts.map((h) => h.state), ['gone', 'gone']);
+    assert.deepEqual(
+      client
+        .of('session')
+        .at(-1)
+        ?.session.hosts.map((h) => h.state),
+      ['gone', 'gone'],
+    );
     assert.equal(((await handshake(socketUrl, [PROTOCOL, TOKEN_PROTOCOL_PREFIX + token])) as { status: number }).status, 404);
   });
 });

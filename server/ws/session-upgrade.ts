@@ -43,7 +43,9 @@ export class SessionSockets {
       handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
     });
     // A handshake ws itself refuses (a wrong method, key or version) gets the same JSON error as every other refusal.
-    this.wss.on('wsClientError', (err, socket) => rejectUpgrade(socket, 400, 'DD_PROTOCOL_INVALID', `not a valid WebSocket handshake: ${err.message}`));
+    this.wss.on('wsClientError', (err, socket) =>
+      rejectUpgrade(socket, 400, 'DD_PROTOCOL_INVALID', `not a valid WebSocket handshake: ${err.message}`),
+    );
     this.heartbeat = setInterval(() => this.checkAlive(), deps.heartbeatMs).unref();
   }
 

@@ -31,7 +31,10 @@ function notify(): void {
 }
 
 export function themeToggle(): HTMLButtonElement {
-  const button = h('button', { class: 'btn btn-icon', attrs: { type: 'button', 'aria-label': 'Switch light or dark mode', title: 'Light or dark mode' } });
+  const button = h('button', {
+    class: 'btn btn-icon',
+    attrs: { type: 'button', 'aria-label': 'Switch light or dark mode', title: 'Light or dark mode' },
+  });
   const render = () => button.replaceChildren(icon(currentTheme() === 'dark' ? 'sun' : 'moon', 18));
   button.addEventListener('click', () => {
     localStorage.setItem(KEY, currentTheme() === 'dark' ? 'light' : 'dark');

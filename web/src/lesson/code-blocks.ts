@@ -9,7 +9,12 @@ export function enhanceCodeBlocks(root: HTMLElement, run: (host: string, script:
   for (const pre of root.querySelectorAll<HTMLPreElement>('pre.dd-code')) {
     const code = pre.textContent ?? '';
     const host = pre.dataset.host;
-    const copy = h('button', { class: 'code-action', attrs: { type: 'button', title: 'Copy to the clipboard' } }, icon('copy', 14), h('span', { text: 'Copy' }));
+    const copy = h(
+      'button',
+      { class: 'code-action', attrs: { type: 'button', title: 'Copy to the clipboard' } },
+      icon('copy', 14),
+      h('span', { text: 'Copy' }),
+    );
     copy.addEventListener('click', async (event) => {
       event.stopPropagation();
       await copyText(code);

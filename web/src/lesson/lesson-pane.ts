@@ -95,9 +95,18 @@ export class LessonPane {
   }
 
   private statusBox(status: StepStatus): HTMLElement {
-    const check = h('button', { class: 'btn btn-secondary btn-small', attrs: { type: 'button', 'data-action': 'check' }, on: { click: () => this.handlers.check() } }, 'Check now');
+    const check = h(
+      'button',
+      { class: 'btn btn-secondary btn-small', attrs: { type: 'button', 'data-action': 'check' }, on: { click: () => this.handlers.check() } },
+      'Check now',
+    );
     if (status.status === 'passed') {
-      return h('div', { class: 'step-status is-passed', attrs: { role: 'status' } }, icon('check', 18), h('div', { class: 'step-status-text' }, h('strong', { text: 'Step done.' }), ' Well done.'));
+      return h(
+        'div',
+        { class: 'step-status is-passed', attrs: { role: 'status' } },
+        icon('check', 18),
+        h('div', { class: 'step-status-text' }, h('strong', { text: 'Step done.' }), ' Well done.'),
+      );
     }
     if (status.status === 'failing') {
       return h(
@@ -109,19 +118,42 @@ export class LessonPane {
       );
     }
     const note = status.status === 'checking' ? 'Checking…' : 'This step is checked each time a command finishes.';
-    return h('div', { class: `step-status is-${status.status}`, attrs: { role: 'status' } }, h('div', { class: 'step-status-text muted', text: note }), check);
+    return h(
+      'div',
+      { class: `step-status is-${status.status}`, attrs: { role: 'status' } },
+      h('div', { class: 'step-status-text muted', text: note }),
+      check,
+    );
   }
 
   private navigation(): HTMLElement {
     const last = this.shown === this.lab.steps.length - 1;
-    const back = h('button', { class: 'btn btn-ghost', attrs: { type: 'button', disabled: this.shown === 0 }, on: { click: () => this.pick(this.shown - 1) } }, icon('arrowLeft', 16), 'Previous');
+    const back = h(
+      'button',
+      { class: 'btn btn-ghost', attrs: { type: 'button', disabled: this.shown === 0 }, on: { click: () => this.pick(this.shown - 1) } },
+      icon('arrowLeft', 16),
+      'Previous',
+    );
     const forward = last
       ? h(
           'button',
-          { class: `btn ${this.complete ? 'btn-primary' : 'btn-secondary'}`, attrs: { type: 'button', 'data-action': 'finish' }, on: { click: () => this.handlers.finish() } },
+          {
+            class: `btn ${this.complete ? 'btn-primary' : 'btn-secondary'}`,
+            attrs: { type: 'button', 'data-action': 'finish' },
+            on: { click: () => this.handlers.finish() },
+          },
           this.complete ? 'Finish lab' : 'End lab',
         )
-      : h('button', { class: `btn ${this.follower.status(this.shown).status === 'passed' ? 'btn-primary' : 'btn-secondary'}`, attrs: { type: 'button' }, on: { click: () => this.pick(this.shown + 1) } }, 'Next step', icon('arrowRight', 16));
+      : h(
+          'button',
+          {
+            class: `btn ${this.follower.status(this.shown).status === 'passed' ? 'btn-primary' : 'btn-secondary'}`,
+            attrs: { type: 'button' },
+            on: { click: () => this.pick(this.shown + 1) },
+          },
+          'Next step',
+          icon('arrowRight', 16),
+        );
     return h('nav', { class: 'step-nav' }, back, forward);
   }
 

@@ -22,7 +22,12 @@ export class StepList {
         h(
           'button',
           { class: 'step-link', attrs: { type: 'button', title: `${index + 1}. ${step.title}` }, on: { click: () => select(index) } },
-          h('span', { class: 'step-marker', attrs: { 'aria-hidden': 'true' } }, h('span', { class: 'step-number', text: String(index + 1) }), icon('check', 12)),
+          h(
+            'span',
+            { class: 'step-marker', attrs: { 'aria-hidden': 'true' } },
+            h('span', { class: 'step-number', text: String(index + 1) }),
+            icon('check', 12),
+          ),
           h('span', { class: 'step-title', text: step.title }),
           h('span', { class: 'visually-hidden step-status-text', text: STATUS_LABEL.pending }),
         ),

@@ -15,7 +15,16 @@ export class SessionTimer {
   private readonly interval: number;
 
   constructor(onExtend: () => void) {
-    this.extend = h('button', { class: 'btn btn-ghost btn-small', attrs: { type: 'button', 'data-action': 'extend', title: 'Add time to this session' }, on: { click: onExtend } }, icon('plus', 14), 'Extend');
+    this.extend = h(
+      'button',
+      {
+        class: 'btn btn-ghost btn-small',
+        attrs: { type: 'button', 'data-action': 'extend', title: 'Add time to this session' },
+        on: { click: onExtend },
+      },
+      icon('plus', 14),
+      'Extend',
+    );
     this.element = h('div', { class: 'timer', attrs: { title: 'Time left in this session' } }, icon('clock', 16), this.time, this.extend);
     this.interval = window.setInterval(() => this.render(), 1000);
   }

@@ -30,6 +30,11 @@ export function portOpener(session: { id: string; token: string }, activeHost: (
     { class: 'port-opener' },
     h('label', { class: 'port-label', text: 'Port' }),
     input,
-    h('button', { class: 'btn btn-ghost btn-small', attrs: { type: 'button', title: 'Open this port of the current host in a new tab' }, on: { click: open } }, icon('external', 14), 'Open'),
+    h(
+      'button',
+      { class: 'btn btn-ghost btn-small', attrs: { type: 'button', title: 'Open this port of the current host in a new tab' }, on: { click: open } },
+      icon('external', 14),
+      'Open',
+    ),
   );
 }

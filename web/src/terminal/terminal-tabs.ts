@@ -30,7 +30,12 @@ export class TerminalTabs {
     this.element = h(
       'section',
       { class: 'terminal-pane', attrs: { 'aria-label': 'Terminals' } },
-      h('div', { class: 'terminal-toolbar' }, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...this.tabs), portOpener(session, () => this.activeHost)),
+      h(
+        'div',
+        { class: 'terminal-toolbar' },
+        h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...this.tabs),
+        portOpener(session, () => this.activeHost),
+      ),
       screens,
     );
     // Hidden tabs keep their layout (visibility, not display), so every terminal follows the pane.

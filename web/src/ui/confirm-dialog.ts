@@ -15,7 +15,11 @@ export function confirmDialog(options: { title: string; message: string; confirm
           'div',
           { class: 'dialog-actions' },
           h('button', { class: 'btn btn-ghost', attrs: { value: 'cancel' }, text: 'Cancel' }),
-          h('button', { class: `btn ${options.danger ? 'btn-danger' : 'btn-primary'}`, attrs: { value: 'confirm', 'data-action': 'confirm' }, text: options.confirm }),
+          h('button', {
+            class: `btn ${options.danger ? 'btn-danger' : 'btn-primary'}`,
+            attrs: { value: 'confirm', 'data-action': 'confirm' },
+            text: options.confirm,
+          }),
         ),
       ),
     );

@@ -17,7 +17,12 @@ export async function catalogView(root: HTMLElement): Promise<void> {
     h(
       'main',
       { class: 'catalog' },
-      h('div', { class: 'catalog-intro' }, h('h1', { text: 'Hands-on Docker labs' }), h('p', { class: 'lead', text: 'Each lab gives you real Docker hosts in your browser. Read a step, run it, and watch it turn green.' })),
+      h(
+        'div',
+        { class: 'catalog-intro' },
+        h('h1', { text: 'Hands-on Docker labs' }),
+        h('p', { class: 'lead', text: 'Each lab gives you real Docker hosts in your browser. Read a step, run it, and watch it turn green.' }),
+      ),
       grid,
     ),
   );
@@ -25,7 +30,11 @@ export async function catalogView(root: HTMLElement): Promise<void> {
   try {
     const labs = await api.labs();
     grid.removeAttribute('aria-busy');
-    grid.replaceChildren(...(labs.length > 0 ? trackSections(labs) : [h('p', { class: 'empty', text: 'No labs are installed yet. Add a lab folder under labs/ and restart the server.' })]));
+    grid.replaceChildren(
+      ...(labs.length > 0
+        ? trackSections(labs)
+        : [h('p', { class: 'empty', text: 'No labs are installed yet. Add a lab folder under labs/ and restart the server.' })]),
+    );
   } catch (err) {
     grid.replaceChildren(h('p', { class: 'empty error', text: (err as Error).message }));
   }
@@ -63,8 +72,19 @@ function labCard(lab: LabSummaryBody): HTMLElement {
     h(
       'div',
       { class: 'lab-card-footer' },
-      h('span', { class: 'lab-card-facts', text: `${lab.stepCount} step${lab.stepCount === 1 ? '' : 's'} · ${lab.hosts.length} host${lab.hosts.length === 1 ? '' : 's'}` }),
-      h('a', { class: `btn ${running ? 'btn-secondary' : 'btn-primary'}`, attrs: { href: `#/labs/${encodeURIComponent(lab.id)}`, 'data-action': 'start' } }, running ? 'Continue' : 'Start lab', icon('arrowRight', 16)),
+      h('span', {
+        class: 'lab-card-facts',
+        text: `${lab.stepCount} step${lab.stepCount === 1 ? '' : 's'} · ${lab.hosts.length} host${lab.hosts.length === 1 ? '' : 's'}`,
+      }),
+      h(
+        'a',
+        {
+          class: `btn ${running ? 'btn-secondary' : 'btn-primary'}`,
+          attrs: { href: `#/labs/${encodeURIComponent(lab.id)}`, 'data-action': 'start' },
+        },
+        running ? 'Continue' : 'Start lab',
+        icon('arrowRight', 16),
+      ),
     ),
   );
 }

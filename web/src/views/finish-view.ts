@@ -41,10 +41,12 @@ export function finishView(root: HTMLElement, labId: string): void {
         h('div', { class: 'finish-icon' }, icon(complete ? 'check' : 'flag', 32)),
         h('h1', { text: complete ? 'Well done: every step is complete' : HEADLINE[result?.reason ?? 'gone'] }),
         result ? h('p', { class: 'finish-lab', text: result.title }) : undefined,
-        result
-          ? h('p', { class: 'finish-progress', text: `${result.stepsDone} of ${result.stepCount} steps done.` })
-          : undefined,
-        h('p', { class: 'muted', attrs: { 'data-testid': 'hosts-gone' }, text: 'Your lab hosts have been removed, with everything that ran in them.' }),
+        result ? h('p', { class: 'finish-progress', text: `${result.stepsDone} of ${result.stepCount} steps done.` }) : undefined,
+        h('p', {
+          class: 'muted',
+          attrs: { 'data-testid': 'hosts-gone' },
+          text: 'Your lab hosts have been removed, with everything that ran in them.',
+        }),
         h(
           'div',
           { class: 'finish-actions' },

@@ -43,7 +43,12 @@ async function runningSession(labId: string): Promise<StoredSession> {
 }
 
 function loading(text: string): HTMLElement {
-  return h('main', { class: 'page-state', attrs: { 'aria-busy': 'true' } }, h('div', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), h('p', { text }));
+  return h(
+    'main',
+    { class: 'page-state', attrs: { 'aria-busy': 'true' } },
+    h('div', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+    h('p', { text }),
+  );
 }
 
 function failure(err: Error, labId: string): HTMLElement {
@@ -58,7 +63,11 @@ function failure(err: Error, labId: string): HTMLElement {
       'div',
       { class: 'finish-actions' },
       h('a', { class: 'btn btn-secondary', attrs: { href: '#/' }, text: 'All labs' }),
-      h('button', { class: 'btn btn-primary', attrs: { type: 'button' }, on: { click: () => window.dispatchEvent(new HashChangeEvent('hashchange')) } }, 'Try again'),
+      h(
+        'button',
+        { class: 'btn btn-primary', attrs: { type: 'button' }, on: { click: () => window.dispatchEvent(new HashChangeEvent('hashchange')) } },
+        'Try again',
+      ),
     ),
     h('p', { class: 'muted small', text: `Lab: ${labId}` }),
   );

@@ -62,8 +62,26 @@ export class LabWorkspace {
           { class: 'session-controls' },
           this.connection,
           this.timer.element,
-          h('button', { class: 'btn btn-ghost btn-small', attrs: { type: 'button', 'data-action': 'reset', title: 'Replace your hosts with fresh ones and start over' }, on: { click: () => void this.reset() } }, icon('reset', 14), 'Reset'),
-          h('button', { class: 'btn btn-danger-ghost btn-small', attrs: { type: 'button', 'data-action': 'end', title: 'End the lab and remove your hosts' }, on: { click: () => void this.end() } }, icon('stop', 14), 'End'),
+          h(
+            'button',
+            {
+              class: 'btn btn-ghost btn-small',
+              attrs: { type: 'button', 'data-action': 'reset', title: 'Replace your hosts with fresh ones and start over' },
+              on: { click: () => void this.reset() },
+            },
+            icon('reset', 14),
+            'Reset',
+          ),
+          h(
+            'button',
+            {
+              class: 'btn btn-danger-ghost btn-small',
+              attrs: { type: 'button', 'data-action': 'end', title: 'End the lab and remove your hosts' },
+              on: { click: () => void this.end() },
+            },
+            icon('stop', 14),
+            'End',
+          ),
         ),
       ),
       split,
@@ -152,13 +170,20 @@ export class LabWorkspace {
   }
 
   private replaced(): void {
-    const again = h('button', { class: 'btn btn-primary', attrs: { type: 'button' }, on: { click: () => (this.showOverlay(undefined), this.socket.connect()) } }, 'Use it here');
+    const again = h(
+      'button',
+      { class: 'btn btn-primary', attrs: { type: 'button' }, on: { click: () => (this.showOverlay(undefined), this.socket.connect()) } },
+      'Use it here',
+    );
     this.showOverlay('This lab is open in another tab or window.', again);
   }
 
   private showOverlay(text: string | undefined, ...actions: HTMLElement[]): void {
     this.overlay.hidden = text === undefined;
-    if (text !== undefined) this.overlay.replaceChildren(h('div', { class: 'overlay-card' }, h('div', { class: 'spinner', attrs: { hidden: actions.length > 0 } }), h('p', { text }), ...actions));
+    if (text !== undefined)
+      this.overlay.replaceChildren(
+        h('div', { class: 'overlay-card' }, h('div', { class: 'spinner', attrs: { hidden: actions.length > 0 } }), h('p', { text }), ...actions),
+      );
   }
 
   private async extend(): Promise<void> {
