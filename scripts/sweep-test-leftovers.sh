@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Removes what interrupted test runs left on the engine: containers, networks and volumes of
-# the throw-away owners tests use (test-*). A server's own owner is swept by the server itself.
+# the throw-away owners tests use (test-*). A server's own owner is swept by the server itself,
+# and an owner whose server still runs (its lease container is up) is left alone.
 set -euo pipefail
 owners=$( { docker ps -a --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
             docker network ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
             docker volume ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'; } \
           | grep '^test-' | sort -u || true)
 for owner in $owners; do
+  if [ "$(docker inspect -f '{{.State.Running}}' "drydock-$owner-lease" 2>/dev/null)" = true ]; then
+    echo "left $owner alone: its server is running"
+    continue
+  fi
   filter="label=io.drydock.owner=$owner"
   docker ps -aq --filter "$filter" | xargs -r docker rm -f -v >/dev/null
   for net in $(docker network ls -q --filter "$filter"); do
