@@ -1,7 +1,7 @@
 import { hubPortOf, type Config } from './config/config.ts';
-import { HookInbox } from './hooks/hook-inbox.ts';
+import { WebhookInbox } from './webhooks/webhook-inbox.ts';
 import { libraryBodies } from './http/lab-bodies.ts';
-import { startHooksListener } from './http/hooks-listener.ts';
+import { startWebhookReceiver } from './http/webhook-receiver.ts';
 import { startHubStandIn } from './http/hub-stand-in.ts';
 import { startLabServer, type LabServer } from './lab-server.ts';
 import { factsOf, type PlatformFacts } from './labs/facts.ts';
@@ -39,7 +39,7 @@ export interface Drydock {
   readonly server: LabServer;
   readonly sessions: SessionManager;
   readonly sandbox: DockerSandbox;
-  readonly hooks: HookInbox;
+  readonly hooks: WebhookInbox;
   readonly metrics: Metrics;
   /** The labs as this server teaches them (`:::when` blocks resolved with its facts). */
   readonly library: LabLibrary;
@@ -73,7 +73,7 @@ export function policyFrom(config: Config): SessionPolicy {
 export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
   const { config, log } = options;
   const sandbox = await DockerSandbox.start(config, log);
-  const hooks = new HookInbox({ sessionBytes: config.hooksSessionKib * 1024, totalBytes: config.hooksTotalMib * 1024 * 1024 });
+  const hooks = new WebhookInbox({ sessionBytes: config.hooksSessionKib * 1024, totalBytes: config.hooksTotalMib * 1024 * 1024 });
   // The gauges read the session manager at scrape time; it exists by then.
   const metrics: Metrics = new Metrics({
     sessionStates: () => sessions.states(),
@@ -91,11 +91,16 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     policy: { ...policyFrom(config), ...options.policy },
     log,
   });
-  let hooksListener: Awaited<ReturnType<typeof startHooksListener>> | undefined;
+  let hooksListener: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
   let hubStandIn: Awaited<ReturnType<typeof startHubStandIn>> | undefined;
   let server: LabServer | undefined;
   try {
-    hooksListener = await startHooksListener({ port: config.hooksPort, inbox: hooks, sessionForAddress: (a) => sessions.hostsIdForAddress(a), log });
+    hooksListener = await startWebhookReceiver({
+      port: config.hooksPort,
+      inbox: hooks,
+      sessionForAddress: (a) => sessions.hostsIdForAddress(a),
+      log,
+    });
     hubStandIn = await startHubStandIn({
       port: hubPortOf(config),
       certificate: sandbox.hubCertificate,

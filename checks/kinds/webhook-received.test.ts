@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HookInbox } from '../../server/hooks/hook-inbox.ts';
+import { WebhookInbox } from '../../server/webhooks/webhook-inbox.ts';
 import type { HostGroup } from '../../server/sandbox/sandbox.ts';
 import { startHooksSession, type HooksSession } from '../../server/test-support/hooks-session.ts';
 import { sh, testConfig } from '../../server/test-support/sandbox.ts';
@@ -11,7 +11,7 @@ import { runCheck } from '../run-checks.ts';
 // A real registry in a lab host sends its notifications to the platform's receiver.
 describe('webhook-received against a real registry', { timeout: 180_000 }, () => {
   const config = testConfig();
-  const inbox = new HookInbox();
+  const inbox = new WebhookInbox();
   let hooks: HooksSession;
   let session: HostGroup;
   let context: CheckContext;

@@ -33,7 +33,7 @@ export type DrydockErrorCode =
   | 'DD_PROTOCOL_TOO_LARGE'
   | 'DD_HEADERS_TOO_LARGE'
   | 'DD_REQUEST_TIMEOUT'
-  // The webhook receiver (server/http/hooks-listener.ts):
+  // The webhook receiver (server/http/webhook-receiver.ts):
   | 'DD_HOOKS_SENDER_UNKNOWN'
   | 'DD_HOOKS_RATE_LIMITED'
   | 'DD_HOOKS_INBOX_FULL'

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TokenBuckets } from '../hooks/token-bucket.ts';
+import { TokenBuckets } from '../webhooks/token-bucket.ts';
 import type { Logger } from '../logging/logger.ts';
 import { answerHub, registryError, type HubAnswer, type HubState } from '../sandbox/hub/hub-answer.ts';
 import type { HubCertificate } from '../sandbox/hub/hub-certificate.ts';

@@ -1,5 +1,5 @@
 import { CheckContext, runChecks } from '../../checks/index.ts';
-import type { HookInbox } from '../hooks/hook-inbox.ts';
+import type { WebhookInbox } from '../webhooks/webhook-inbox.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -14,7 +14,7 @@ export class ChecksVerifier implements StepVerifier {
   constructor(
     private readonly log: Logger,
     /** Registry notifications by host group, for the webhook-received kind. */
-    private readonly hooks?: HookInbox,
+    private readonly hooks?: WebhookInbox,
     private readonly metrics?: Pick<Metrics, 'checkRan'>,
   ) {}
 

@@ -1,7 +1,7 @@
 import type { ClientMessage, EndReason, SessionState, SessionView, StepStatus } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { ReceivedEvent } from '../../checks/registry/registry-event.ts';
-import type { HookInbox } from '../hooks/hook-inbox.ts';
+import type { WebhookInbox } from '../webhooks/webhook-inbox.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { HostGroup } from '../sandbox/sandbox.ts';
@@ -17,7 +17,7 @@ const FOLLOW_UP_MS = [1_000, 3_000];
 
 export interface LabSessionDeps extends WorkbenchDeps {
   /** Registry notifications received for the session's hosts (the webhook lessons). */
-  hooks?: HookInbox;
+  hooks?: WebhookInbox;
   log: Logger;
   now: () => number;
 }

@@ -1,6 +1,6 @@
 import type { EndReason } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
-import type { HookInbox } from '../hooks/hook-inbox.ts';
+import type { WebhookInbox } from '../webhooks/webhook-inbox.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -33,7 +33,7 @@ export interface SessionManagerDeps {
   labs: LabLookup;
   verifier?: StepVerifier;
   /** Where registry notifications from lab hosts arrive; sessions show them and re-check. */
-  hooks?: HookInbox;
+  hooks?: WebhookInbox;
   metrics?: Pick<Metrics, 'sessionStarted'>;
   policy: SessionPolicy;
   log: Logger;

@@ -3,8 +3,8 @@
  * the webhook receiver filing that host's notifications in `inbox`, as the server wires them.
  */
 import type { Config } from '../config/config.ts';
-import type { HookInbox } from '../hooks/hook-inbox.ts';
-import { startHooksListener, type HooksListenerOptions } from '../http/hooks-listener.ts';
+import type { WebhookInbox } from '../webhooks/webhook-inbox.ts';
+import { startWebhookReceiver, type HooksListenerOptions } from '../http/webhook-receiver.ts';
 import { createLogger } from '../logging/logger.ts';
 import type { DockerSandbox } from '../sandbox/docker-sandbox.ts';
 import type { HostGroup } from '../sandbox/sandbox.ts';
@@ -16,11 +16,11 @@ export interface HooksSession {
   close(): Promise<void>;
 }
 
-export async function startHooksSession(config: Config, inbox: HookInbox, rate?: HooksListenerOptions['rate']): Promise<HooksSession> {
+export async function startHooksSession(config: Config, inbox: WebhookInbox, rate?: HooksListenerOptions['rate']): Promise<HooksSession> {
   const sandbox = await startTestSandbox(config);
   try {
     const session = await sandbox.createHostGroup({ hostNames: ['node1'] });
-    const listener = await startHooksListener({
+    const listener = await startWebhookReceiver({
       port: config.hooksPort,
       inbox,
       sessionForAddress: (address) => (session.hosts.some((h) => h.address === address) ? session.id : undefined),

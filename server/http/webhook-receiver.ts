@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DrydockErrorCode } from '../errors/drydock-error.ts';
 import { statusOf } from '../errors/error-status.ts';
-import type { HookInbox } from '../hooks/hook-inbox.ts';
-import { MAX_ENVELOPE_BYTES, parseEnvelope } from '../hooks/registry-event.ts';
-import { TokenBuckets } from '../hooks/token-bucket.ts';
+import type { WebhookInbox } from '../webhooks/webhook-inbox.ts';
+import { MAX_ENVELOPE_BYTES, parseEnvelope } from '../webhooks/registry-event.ts';
+import { TokenBuckets } from '../webhooks/token-bucket.ts';
 import type { Logger } from '../logging/logger.ts';
 import { listenForHosts, senderOf } from './listen-for-hosts.ts';
 
@@ -17,7 +17,7 @@ export const HOST_PER_SECOND = 10;
 
 export interface HooksListenerOptions {
   port: number;
-  inbox: HookInbox;
+  inbox: WebhookInbox;
   /** The session whose host has this address, if any: events are attributed by sender. */
   sessionForAddress(address: string): string | undefined;
   log: Logger;
@@ -31,7 +31,7 @@ export interface HooksListenerOptions {
  * every address because each session reaches it at its own network's gateway; the firewall
  * lets hosts reach this port and no other.
  */
-export async function startHooksListener(options: HooksListenerOptions): Promise<Server & { port: number }> {
+export async function startWebhookReceiver(options: HooksListenerOptions): Promise<Server & { port: number }> {
   const rate = options.rate ?? { burst: HOST_BURST, perSecond: HOST_PER_SECOND };
   const buckets = new TokenBuckets(rate.burst, rate.perSecond);
   const server = createServer((req, res) => void handle(req, res, options, buckets));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HookInbox } from '../hooks/hook-inbox.ts';
+import { WebhookInbox } from '../webhooks/webhook-inbox.ts';
 import type { LabHost, HostGroup } from '../sandbox/sandbox.ts';
 import { startHooksSession, type HooksSession } from '../test-support/hooks-session.ts';
 import { sh, testConfig } from '../test-support/sandbox.ts';
@@ -17,7 +17,7 @@ interface Answer {
 // A learner attacks the webhook receiver from their own lab host, with curl, the way they would.
 describe('the webhook receiver holds against a learner flooding it from a lab host', { timeout: 180_000 }, () => {
   const config = testConfig();
-  const inbox = new HookInbox(LIMITS);
+  const inbox = new WebhookInbox(LIMITS);
   let hooks: HooksSession;
   let session: HostGroup;
   let host: LabHost;

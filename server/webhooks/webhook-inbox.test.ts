@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HookInbox } from './hook-inbox.ts';
+import { WebhookInbox } from './webhook-inbox.ts';
 import { parseEnvelope } from './registry-event.ts';
 
 const push = (repository: string, tag = 'latest') => ({ action: 'push', target: { repository, tag, digest: 'sha256:ab' } });
@@ -37,7 +37,7 @@ test('says what is wrong with a body that is not a notification', () => {
 });
 
 test('keeps events per session, bounded, and tells subscribers', () => {
-  const inbox = new HookInbox({ maxEvents: 3 }, () => new Date('2026-01-01T00:00:00Z'));
+  const inbox = new WebhookInbox({ maxEvents: 3 }, () => new Date('2026-01-01T00:00:00Z'));
   const seen: string[] = [];
   const unsubscribe = inbox.subscribe((session, received) => seen.push(`${session}:${received.length}`));
   inbox.record('a', [push('one') as never, push('two') as never]);
@@ -60,7 +60,7 @@ test('keeps events per session, bounded, and tells subscribers', () => {
 const bytesOf = (events: readonly unknown[]) => events.reduce<number>((sum, r) => sum + Buffer.byteLength(JSON.stringify(r)), 0);
 
 test('keeps at most its bytes per session, dropping the oldest, and counts what it keeps', () => {
-  const inbox = new HookInbox({ sessionBytes: 1000 });
+  const inbox = new WebhookInbox({ sessionBytes: 1000 });
   for (let i = 0; i < 50; i++) assert.deepEqual(inbox.record('a', [push(`repo-${i}`) as never]), { accepted: true });
   const kept = inbox.events('a');
   assert.ok(kept.length > 5 && kept.length < 50, `${kept.length} events kept`);
@@ -73,7 +73,7 @@ test('keeps at most its bytes per session, dropping the oldest, and counts what 
 });
 
 test('past the server-wide bytes, refuses a session that would grow but lets a full one rotate', () => {
-  const inbox = new HookInbox({ sessionBytes: 1000, totalBytes: 1500 });
+  const inbox = new WebhookInbox({ sessionBytes: 1000, totalBytes: 1500 });
   const seen: string[] = [];
   inbox.subscribe((session) => seen.push(session));
   for (let i = 0; i < 50; i++) inbox.record('a', [push(`a-${i}`) as never]);

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
-import { HookInbox } from '../hooks/hook-inbox.ts';
+import { WebhookInbox } from '../webhooks/webhook-inbox.ts';
 import { createLogger } from '../logging/logger.ts';
-import { startHooksListener } from './hooks-listener.ts';
+import { startWebhookReceiver } from './webhook-receiver.ts';
 
-const inbox = new HookInbox();
+const inbox = new WebhookInbox();
 let url: string;
 let close: () => void;
 
 before(async () => {
   // 127.0.0.1 plays a lab host of session "s1"; any other sender is a stranger.
-  const server = await startHooksListener({
+  const server = await startWebhookReceiver({
     port: 0,
     inbox,
     sessionForAddress: (address) => (address === '127.0.0.1' ? 's1' : undefined),

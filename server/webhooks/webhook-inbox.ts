@@ -28,7 +28,7 @@ interface SessionEvents {
  * either. An event's size is its JSON length: it is what the learner's browser is sent, and it
  * tracks the heap the event holds.
  */
-export class HookInbox {
+export class WebhookInbox {
   private readonly bySession = new Map<string, SessionEvents>();
   private readonly listeners = new Set<InboxListener>();
   private readonly limits: InboxLimits;
