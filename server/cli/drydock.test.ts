@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
+import { drydock } from '../test-support/drydock-cli.ts';
 import { inlineLab, labFolder } from '../test-support/inline-lab.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Runs the real CLI in a child process, as an instructor or CI would. */
-async function drydock(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli/drydock.ts', ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 test('drydock lint passes the repository labs', async () => {
   const result = await drydock('lint');

@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { drydock } from '../test-support/drydock-cli.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { loadLabCatalog } from '../labs/load.ts';
 import { ownedResources } from '../test-support/sandbox.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The real CLI in a child process, as an operator runs it against a deployment. */
-async function drydock(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli/drydock.ts', ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('drydock verify --server', { timeout: 300_000 }, () => {
   let app: TestServer;
