@@ -49,11 +49,6 @@ export class Workbench {
     }
   }
 
-  /** Whether steps are checked at all (a server may run without checks). */
-  get checked(): boolean {
-    return this.verifier !== undefined;
-  }
-
   /** Dev mode: the same hosts now check a new version of the lab. */
   useLab(lab: Lab): void {
     this.checks?.close();
