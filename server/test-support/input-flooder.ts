@@ -15,9 +15,12 @@ const PAUSE_ABOVE_BYTES = 4_000_000;
 const SEND_BATCH = 1024;
 
 export interface FloodReport {
-  /** Messages handed to the socket, over all connections. */
+  /** Messages handed to the socket, over all connections (up to PAUSE_ABOVE_BYTES of them may never leave this process). */
   sent: number;
+  /** Connections tried, refused ones included. */
   connections: number;
+  /** When each connection that the server accepted opened, in milliseconds since the flood began. */
+  opens: number[];
   /** How each connection ended, with milliseconds since the flood began (its first socket open). */
   closes: { code: number; reason: string; atMs: number }[];
   /** Error codes the server sent. */
@@ -55,7 +58,7 @@ export function floodInput(
 }
 
 async function flood(baseUrl: string, sessionId: string, token: string, options: FloodOptions): Promise<FloodReport> {
-  const report: FloodReport = { sent: 0, connections: 0, closes: [], errors: [] };
+  const report: FloodReport = { sent: 0, connections: 0, opens: [], closes: [], errors: [] };
   const message = JSON.stringify({ type: 'input', host: 'node1', data: 'a' });
   let start = Infinity;
   let end = Infinity;
@@ -63,7 +66,12 @@ async function flood(baseUrl: string, sessionId: string, token: string, options:
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/sessions/${sessionId}/ws`, [PROTOCOL, TOKEN_PROTOCOL_PREFIX + token], {
       perMessageDeflate: false,
     });
-    let open = true;
+    let open = false;
+    ws.once('open', () => {
+      open = true;
+      if (start === Infinity) start = performance.now();
+      report.opens.push(Math.round(performance.now() - start));
+    });
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         const parsed = JSON.parse(data.toString()) as { type: string; code?: string };
@@ -77,8 +85,7 @@ async function flood(baseUrl: string, sessionId: string, token: string, options:
     ws.on('error', () => (open = false));
     await new Promise((resolve) => ws.once('open', resolve).once('close', resolve));
     report.connections++;
-    if (start === Infinity) {
-      start = performance.now();
+    if (end === Infinity && open) {
       end = start + options.seconds * 1000;
       process.send!('started');
     }

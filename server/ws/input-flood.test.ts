@@ -60,11 +60,15 @@ describe('an input flood on one session socket', { timeout: 180_000 }, () => {
     assert.equal(first.code, 1008, `closed as a policy violation: ${JSON.stringify(report.closes)}`);
     assert.match(first.reason, /^too many messages \(over \d+ messages a second\); reconnect in a few seconds$/);
     assert.ok(first.atMs < 5_000, `closed within 5 s of the flood's start, not at ${first.atMs} ms`);
-    // The penalty refuses the reconnects before their handshake, so they deliver nothing.
-    assert.ok(report.sent < 100_000, `${report.sent} messages got onto the wire in 6 s`);
-    // The quiet baseline is a few milliseconds; below 5 ms one scheduler hiccup is a doubling.
+    // The penalty (5 s) refuses the reconnects before their handshake, so none opens while it runs.
+    const reopened = report.opens.filter((at) => at > first.atMs && at < first.atMs + 4_000);
+    assert.ok(report.connections > 1, `the flooder tried to reconnect: ${report.connections} connection(s)`);
+    assert.deepEqual(reopened, [], `reconnects opened during the penalty after the close at ${first.atMs} ms`);
+    // Without the budget the flood took echo p99 from 21 to 758 ms (BENCHMARKS.md). The quiet
+    // baseline is a few milliseconds and p99 of 125 keys is nearly their maximum, so one scheduler
+    // hiccup on this shared machine triples it: the bound is 3× the baseline, taken as at least 10 ms.
     assert.ok(
-      during.echoP99 <= 2 * Math.max(calm.echoP99, 5),
+      during.echoP99 <= 3 * Math.max(calm.echoP99, 10),
       `echo p99 ${during.echoP99.toFixed(1)} ms during the flood, ${calm.echoP99.toFixed(1)} ms before`,
     );
     assert.ok(
