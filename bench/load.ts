@@ -268,7 +268,7 @@ try {
   if (errors.length > 0) throw new Error(`bench labs have problems: ${JSON.stringify(errors)}`);
   // The production policy (sweep every 1 s, timer checks every 10 s), with room for every session from one address.
   const policy = { ...policyFrom(loadConfig({})), limits: { perClient: SESSIONS, total: SESSIONS } };
-  app = await startTestServer({ labs, verifier: 'checks', policy, config: { poolSize: 0, owner: OWNER } });
+  app = await startTestServer({ labs, checks: true, policy, config: { poolSize: 0, owner: OWNER } });
   startClients(app.url);
   const rss = () => MiB(process.memoryUsage().rss);
   const gc = (globalThis as { gc?: () => void }).gc;

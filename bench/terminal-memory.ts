@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostTerminals } from '../server/sessions/host-terminals.ts';
-import type { SessionClient } from '../server/sessions/session-client.ts';
+import type { TerminalViewer } from '../server/sessions/host-terminals.ts';
 import { sh, startTestSandbox, testConfig } from '../server/test-support/sandbox.ts';
 
 export interface TerminalMemory {
@@ -69,8 +69,8 @@ export async function measureTerminalMemory(count: number, replayBytes: number):
     const full = settle();
 
     // A browser attached to each: flow control, batching and a socket's worth of state.
-    const client: SessionClient = { message() {}, output() {} };
-    for (const set of sets) set.attach(client);
+    const viewer: TerminalViewer = { attached() {}, output() {}, exited() {} };
+    for (const set of sets) set.view(viewer);
     await sleep(1000);
     const attached = settle();
 

@@ -18,7 +18,7 @@ export async function startE2eServer(
   return startTestServer({
     labs,
     // The server's own checks, wired to its webhook receiver like `npm start`'s.
-    verifier: 'checks',
+    checks: true,
     render: renderMarkdown,
     webRoot: WEB_OUT,
     policy: options.policy,

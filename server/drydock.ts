@@ -13,8 +13,7 @@ import type { Logger } from './logging/logger.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { DockerSandbox } from './sandbox/docker-sandbox.ts';
 import { cachedHubState } from './sandbox/hub/hub-state.ts';
-import { ChecksVerifier } from './sessions/checks-verifier.ts';
-import type { StepVerifier } from './sessions/workbench.ts';
+import { StepChecker } from './sessions/step-checker.ts';
 import { SessionManager, type SessionPolicy } from './sessions/session-manager.ts';
 
 export interface DrydockOptions {
@@ -25,8 +24,8 @@ export interface DrydockOptions {
   webRoot: string;
   /** Overrides of the policy the config gives (tests use short timers). */
   policy?: Partial<SessionPolicy>;
-  /** Step verification: the checks package by default; a test may bring its own, or none (null). */
-  verifier?: StepVerifier | null;
+  /** False: steps are never checked (tests of the terminal path). Checked by default. */
+  checkSteps?: boolean;
   render?: (markdown: string) => string;
   /** Dev mode: reload labs from this folder when their files change; open lessons follow. */
   watchLabsDir?: string;
@@ -85,7 +84,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
   const sessions = new SessionManager({
     sandbox,
     labs: library,
-    verifier: options.verifier === null ? undefined : (options.verifier ?? new ChecksVerifier(log, hooks, metrics)),
+    checker: options.checkSteps === false ? undefined : new StepChecker(log, hooks, metrics),
     hooks,
     metrics,
     policy: { ...policyFrom(config), ...options.policy },

@@ -66,7 +66,7 @@ describe('faults', { timeout: 300_000 }, () => {
     let app: TestServer;
     before(async () => {
       const { lab } = parseInline(markLab('full-disk'));
-      app = await startTestServer({ labs: [lab!], verifier: 'checks', config: { hostMemoryMib: 512, hostDiskMib: 128 } });
+      app = await startTestServer({ labs: [lab!], checks: true, config: { hostMemoryMib: 512, hostDiskMib: 128 } });
     });
     after(async () => app?.close());
 
@@ -79,7 +79,7 @@ describe('faults', { timeout: 300_000 }, () => {
       assert.match(client.text(0), /No space left on device/);
       client.send({ type: 'check' });
       await client.waitFor(() => client.of('steps').at(-1)?.steps[0]?.status === 'failing', 'the check to answer');
-      assert.match(client.of('steps').at(-1)!.steps[0]!.explanation!, /\/root\/mark/);
+      assert.match(client.of('steps').at(-1)!.steps[0]!.message!, /\/root\/mark/);
       client.input('node1', 'rm /root/fill && touch /root/mark && echo "freed-$((1+1))"\r');
       await client.waitFor(() => client.text(0).includes('freed-2'), 'the learner to free the disk');
       await client.waitFor(() => client.of('steps').at(-1)?.steps[0]?.status === 'passed', 'the step to pass');

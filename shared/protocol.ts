@@ -89,7 +89,7 @@ export type StepStatusKind = (typeof stepStatuses)[number];
 const stepStatusSchema = z.object({
   status: z.enum(stepStatuses),
   /** For a failing step: what the learner can do, from the check that failed. */
-  explanation: z.optional(z.string()),
+  message: z.optional(z.string()),
 });
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 

@@ -10,7 +10,7 @@ describe('drydock verify --server', { timeout: 300_000 }, () => {
   let app: TestServer;
   before(async () => {
     const { labs } = await loadLabCatalog(fileURLToPath(new URL('../../labs/', import.meta.url)));
-    app = await startTestServer({ labs: labs.filter((l) => l.id === 'sample-registry'), verifier: 'checks' });
+    app = await startTestServer({ labs: labs.filter((l) => l.id === 'sample-registry'), checks: true });
   });
   after(async () => app?.close());
 

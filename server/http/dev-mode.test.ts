@@ -16,7 +16,7 @@ test('an edited lab reaches the open session without a restart; a broken edit ch
   await using labs = await labFolder({ 'edited/lab.md': lab('Write the first note.', '/root/first') });
   const file = join(labs.dir, 'edited', 'lab.md');
   const { labs: loaded } = await loadLabCatalog(labs.dir);
-  const app = await startTestServer({ labs: loaded, render: renderMarkdown, watchLabsDir: labs.dir, verifier: 'checks' });
+  const app = await startTestServer({ labs: loaded, render: renderMarkdown, watchLabsDir: labs.dir, checks: true });
   try {
     const started = await startLabSession(app.url, 'edited');
     const client = await NodeSessionClient.connect(app.url, started.session.id, started.token);

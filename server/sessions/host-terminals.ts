@@ -2,8 +2,7 @@ import { FLOW } from '../../shared/protocol.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { LabHost, TerminalSize } from '../sandbox/sandbox.ts';
 import { Terminal, type OutputSink } from '../terminal/terminal.ts';
-import { Emitter } from '../support/emitter.ts';
-import type { SessionClient } from './session-client.ts';
+import { Emitter, type Unsubscribe } from '../support/emitter.ts';
 
 const INITIAL_SIZE: TerminalSize = { cols: 80, rows: 24 };
 /** Output is collected for this long once it flows (VS Code's pty host uses 5 ms). */
@@ -15,13 +14,23 @@ export interface CommandFinished {
   exitCode: number;
 }
 
-/** One terminal per host of a session, and the browser they are attached to. */
+/** Who sees the terminals: the learner's browser, as the session forwards it. */
+export interface TerminalViewer {
+  /** The host's terminal (re)attached: its recent output follows. */
+  attached(host: string, index: number): void;
+  /** Output of the terminal of the host at this index of the session's host list, as a list of chunks. */
+  output(hostIndex: number, chunks: readonly Buffer[]): void;
+  /** The host's shell ended (the learner typed `exit`). */
+  exited(host: string): void;
+}
+
+/** One terminal per host of a session, and the one viewer their output flows to. */
 export class HostTerminals {
   private readonly terminals = new Map<string, Terminal>();
   private readonly sinks = new Map<string, OutputSink>();
   /** Restarts under way: one shell per host, however many restart messages arrive meanwhile. */
   private readonly restarts = new Map<string, Promise<void>>();
-  private client: SessionClient | undefined;
+  private viewer: TerminalViewer | undefined;
   private readonly commandFinished = new Emitter<CommandFinished>();
   readonly onCommandFinished = this.commandFinished.event;
 
@@ -48,17 +57,17 @@ export class HostTerminals {
     return terminal;
   }
 
-  /** Sends every terminal's recent output to `client`, then its live output. */
-  attach(client: SessionClient): void {
-    this.client = client;
+  /**
+   * Sends every terminal's recent output to `viewer`, then its live output, until the returned
+   * function is called or another viewer takes over (its acknowledgements drive flow control).
+   */
+  view(viewer: TerminalViewer): Unsubscribe {
+    this.stopViewing();
+    this.viewer = viewer;
     for (const host of this.hosts) this.attachOne(host.name);
-  }
-
-  detach(client: SessionClient): void {
-    if (this.client !== client) return;
-    this.client = undefined;
-    for (const [host, sink] of this.sinks) this.terminals.get(host)?.detach(sink);
-    this.sinks.clear();
+    return () => {
+      if (this.viewer === viewer) this.stopViewing();
+    };
   }
 
   /** Opens a new shell in a host whose shell has exited. */
@@ -68,7 +77,7 @@ export class HostTerminals {
     if (!restart) {
       restart = this.openShell(this.hosts.find((h) => h.name === host)!)
         .then(() => {
-          if (this.client) this.attachOne(host);
+          if (this.viewer) this.attachOne(host);
         })
         .finally(() => this.restarts.delete(host));
       this.restarts.set(host, restart);
@@ -80,7 +89,7 @@ export class HostTerminals {
     for (const terminal of this.terminals.values()) terminal.close();
     this.terminals.clear();
     this.sinks.clear();
-    this.client = undefined;
+    this.viewer = undefined;
     this.commandFinished.clear();
   }
 
@@ -90,24 +99,27 @@ export class HostTerminals {
       replayBytes: this.replayBytes,
       flow: FLOW,
       batch: BATCH,
-      onCommandFinished: (exitCode) => {
-        this.client?.message({ type: 'commandFinished', host: host.name, exitCode });
-        this.commandFinished.fire({ host: host.name, exitCode });
-      },
-      onExit: () => this.client?.message({ type: 'exited', host: host.name }),
+      onCommandFinished: (exitCode) => this.commandFinished.fire({ host: host.name, exitCode }),
+      onExit: () => this.viewer?.exited(host.name),
     });
     this.terminals.get(host.name)?.close();
     this.terminals.set(host.name, terminal);
   }
 
+  private stopViewing(): void {
+    this.viewer = undefined;
+    for (const [host, sink] of this.sinks) this.terminals.get(host)?.detach(sink);
+    this.sinks.clear();
+  }
+
   private attachOne(host: string): void {
-    const client = this.client!;
+    const viewer = this.viewer!;
     const index = this.hosts.findIndex((h) => h.name === host);
-    const sink: OutputSink = (chunks) => client.output(index, chunks);
+    const sink: OutputSink = (chunks) => viewer.output(index, chunks);
     this.sinks.set(host, sink);
-    client.message({ type: 'attached', host, index });
+    viewer.attached(host, index);
     const terminal = this.get(host);
     terminal.attach(sink);
-    if (terminal.isExited) client.message({ type: 'exited', host });
+    if (terminal.isExited) viewer.exited(host);
   }
 }

@@ -6,8 +6,9 @@ import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { HostGroup } from '../sandbox/sandbox.ts';
 import type { Unsubscribe } from '../support/emitter.ts';
+import type { TerminalViewer } from './host-terminals.ts';
 import type { Lifetime } from './lifetime.ts';
-import type { SessionClient } from './session-client.ts';
+import type { AttachedBrowser } from './attached-browser.ts';
 import { tokenMatches } from './session-token.ts';
 import { StepProgress, type StepResult } from './step-progress.ts';
 import { Workbench, type WorkbenchDeps } from './workbench.ts';
@@ -41,7 +42,9 @@ export interface LabSessionOptions {
 export class LabSession {
   private state: SessionState = 'ready';
   private endReason: EndReason | undefined;
-  private client: SessionClient | undefined;
+  private client: AttachedBrowser | undefined;
+  /** Detaches the client from the current workbench's terminals. */
+  private stopViewing: Unsubscribe | undefined;
   private readonly progress: StepProgress;
   /** Absent while a reset makes a fresh one, and once the session has ended. */
   private workbench: Workbench | undefined;
@@ -67,7 +70,7 @@ export class LabSession {
     this.lastCheckAt = this.deps.now();
     this.progress = new StepProgress({
       stepCount: this.currentLab.steps.length,
-      verify: this.deps.verifier && ((index) => this.verifyStep(index)),
+      verify: this.deps.checker && ((index) => this.verifyStep(index)),
       onChange: (steps) => this.client?.message({ type: 'steps', steps: [...steps] }),
       onError: (err) => this.deps.log.error({ err, session: this.id }, 'step checks failed to run'),
     });
@@ -158,34 +161,32 @@ export class LabSession {
   }
 
   /** Attaches a browser; one that was attached before is told it was replaced. */
-  connect(client: SessionClient): void {
+  connect(client: AttachedBrowser): void {
     if (this.state === 'ended') {
       client.message({ type: 'ended', reason: this.endReason ?? 'ended' });
       return;
     }
     const previous = this.client;
-    if (previous) {
-      this.workbench?.terminals.detach(previous);
-      previous.message({ type: 'ended', reason: 'replaced' });
-    }
     this.client = client;
+    previous?.message({ type: 'ended', reason: 'replaced' });
     this.touch();
     client.message({ type: 'session', session: this.view() });
     client.message({ type: 'steps', steps: [...this.progress.view] });
     const events = this.deps.hooks?.events(this.hostGroup.id) ?? [];
     if (events.length > 0) client.message({ type: 'registryEvents', events: events.map((r) => ({ receivedAt: r.receivedAt, event: r.event })) });
-    this.workbench?.terminals.attach(client);
+    this.showTerminals();
   }
 
-  disconnect(client: SessionClient): void {
+  disconnect(client: AttachedBrowser): void {
     if (this.client !== client) return;
-    this.workbench?.terminals.detach(client);
+    this.stopViewing?.();
+    this.stopViewing = undefined;
     this.client = undefined;
     this.touch();
   }
 
   /** Acts on a validated message from the attached browser. */
-  handle(client: SessionClient, message: ClientMessage): void {
+  handle(client: AttachedBrowser, message: ClientMessage): void {
     if (this.client !== client) return;
     if (message.type !== 'ack') this.touch();
     if (message.type === 'check') return this.progress.check('manual');
@@ -245,7 +246,7 @@ export class LabSession {
     }
     this.state = 'ready';
     this.broadcastView();
-    if (this.client) fresh.terminals.attach(this.client);
+    this.showTerminals();
   }
 
   /** Ends the session and removes its hosts (unless kept). Safe to call more than once. */
@@ -274,7 +275,10 @@ export class LabSession {
   private use(workbench: Workbench): void {
     this.workbench = workbench;
     this.hostGroup = workbench.hosts;
-    this.stopFollowing = workbench.terminals.onCommandFinished(() => this.commandFinished());
+    this.stopFollowing = workbench.terminals.onCommandFinished(({ host, exitCode }) => {
+      this.client?.message({ type: 'commandFinished', host, exitCode });
+      this.commandFinished();
+    });
     this.watchHosts(workbench.hosts);
   }
 
@@ -284,7 +288,20 @@ export class LabSession {
     this.workbench = undefined;
     this.stopFollowing?.();
     this.stopFollowing = undefined;
+    this.stopViewing = undefined;
     return workbench;
+  }
+
+  /** The attached browser sees the current workbench's terminals (replacing what it saw). */
+  private showTerminals(): void {
+    const client = this.client;
+    if (!client || !this.workbench) return;
+    const viewer: TerminalViewer = {
+      attached: (host, index) => client.message({ type: 'attached', host, index }),
+      output: (index, chunks) => client.output(index, chunks),
+      exited: (host) => client.message({ type: 'exited', host }),
+    };
+    this.stopViewing = this.workbench.terminals.view(viewer);
   }
 
   /** A host that dies on its own takes its work with it: say so, and that a reset brings fresh hosts. */
@@ -308,7 +325,7 @@ export class LabSession {
 
   private verifyStep(index: number): Promise<StepResult> {
     this.lastCheckAt = this.deps.now();
-    if (!this.workbench) return Promise.resolve({ passed: false, explanation: 'the lab hosts are starting; try again in a moment' });
+    if (!this.workbench) return Promise.resolve({ passed: false, message: 'the lab hosts are starting; try again in a moment' });
     return this.workbench.verify(index);
   }
 
@@ -320,7 +337,7 @@ export class LabSession {
     this.client?.message({ type: 'session', session: this.view() });
   }
 
-  private report(client: SessionClient, err: unknown): void {
+  private report(client: AttachedBrowser, err: unknown): void {
     if (err instanceof DrydockError) client.message({ type: 'error', code: err.code, message: err.message });
     else {
       this.deps.log.error({ err, session: this.id }, 'terminal request failed');

@@ -9,7 +9,8 @@ import { LabSession, type LabSessionDeps } from './lab-session.ts';
 import { Lifetime, type LifetimePolicy } from './lifetime.ts';
 import { SessionLimits, type LimitPolicy } from './session-limits.ts';
 import { createSessionId, createToken, digestToken } from './session-token.ts';
-import { Workbench, type StepVerifier } from './workbench.ts';
+import type { StepChecker } from './step-checker.ts';
+import { Workbench } from './workbench.ts';
 
 /** Where sessions find labs by id; in dev mode it also says when a lab's file changed. */
 export interface LabLookup {
@@ -31,7 +32,7 @@ export interface SessionPolicy {
 export interface SessionManagerDeps {
   sandbox: Sandbox;
   labs: LabLookup;
-  verifier?: StepVerifier;
+  checker?: StepChecker;
   /** Where registry notifications from lab hosts arrive; sessions show them and re-check. */
   hooks?: WebhookInbox;
   metrics?: Pick<Metrics, 'sessionStarted'>;
@@ -172,7 +173,7 @@ export class SessionManager {
   }
 
   private sessionDeps(): LabSessionDeps {
-    const { sandbox, verifier, hooks, policy, log } = this.deps;
-    return { sandbox, verifier, hooks, replayBytes: policy.replayBytes, log, now: this.now };
+    const { sandbox, checker, hooks, policy, log } = this.deps;
+    return { sandbox, checker, hooks, replayBytes: policy.replayBytes, log, now: this.now };
   }
 }

@@ -21,16 +21,16 @@ test('checks the current step, folds a burst of requests into one more run, and 
   progress.check('command');
   progress.check('command');
   assert.equal(calls.length, 1);
-  calls[0]!.answer({ passed: false, explanation: 'no registry on 5000' });
+  calls[0]!.answer({ passed: false, message: 'no registry on 5000' });
   await settle();
   assert.equal(calls.length, 2, 'the requests during the first run became one more');
-  assert.deepEqual(progress.view[0], { status: 'failing', explanation: 'no registry on 5000' });
-  calls[1]!.answer({ passed: true });
+  assert.deepEqual(progress.view[0], { status: 'failing', message: 'no registry on 5000' });
+  calls[1]!.answer({ passed: true, message: '' });
   await settle();
   assert.equal(progress.current, 1);
   assert.equal(changes.length, 2);
   progress.check('command');
-  calls[2]!.answer({ passed: true });
+  calls[2]!.answer({ passed: true, message: '' });
   await settle();
   assert.equal(calls[2]!.index, 1);
   assert.equal(progress.current, 2);
@@ -43,9 +43,9 @@ test('a manual check shows the step as checking', async () => {
   const progress = new StepProgress({ stepCount: 1, verify, onChange: () => {}, onError: unexpected });
   progress.check('manual');
   assert.equal(progress.view[0]!.status, 'checking');
-  calls[0]!.answer({ passed: false });
+  calls[0]!.answer({ passed: false, message: '' });
   await settle();
-  assert.deepEqual(progress.view[0], { status: 'failing', explanation: 'not done yet' });
+  assert.deepEqual(progress.view[0], { status: 'failing', message: 'not done yet' });
 });
 
 test('a result that arrives after a reset is dropped', async () => {
@@ -53,7 +53,7 @@ test('a result that arrives after a reset is dropped', async () => {
   const progress = new StepProgress({ stepCount: 1, verify, onChange: () => {}, onError: unexpected });
   progress.check('command');
   progress.reset();
-  calls[0]!.answer({ passed: true });
+  calls[0]!.answer({ passed: true, message: '' });
   await settle();
   assert.equal(progress.view[0]!.status, 'pending');
 });
@@ -76,18 +76,18 @@ test('a timer can turn a step green but never shows one the learner has not trie
   const { calls, verify } = controlledVerifier();
   const progress = new StepProgress({ stepCount: 2, verify, onChange: () => {}, onError: unexpected });
   progress.check('timer');
-  calls[0]!.answer({ passed: false, explanation: 'no registry' });
+  calls[0]!.answer({ passed: false, message: 'no registry' });
   await settle();
   assert.equal(progress.view[0]!.status, 'pending');
   progress.check('command');
-  calls[1]!.answer({ passed: true });
+  calls[1]!.answer({ passed: true, message: '' });
   await settle();
   progress.check('timer');
-  calls[2]!.answer({ passed: false, explanation: 'not pushed' });
+  calls[2]!.answer({ passed: false, message: 'not pushed' });
   await settle();
   assert.equal(progress.view[1]!.status, 'pending', 'the next step is not failing before the learner starts it');
   progress.check('timer');
-  calls[3]!.answer({ passed: true });
+  calls[3]!.answer({ passed: true, message: '' });
   await settle();
   assert.equal(progress.view[1]!.status, 'passed');
 });

@@ -1,10 +1,8 @@
+import type { CheckOutcome } from '../../checks/index.ts';
 import type { StepStatus } from '../../shared/protocol.ts';
 
-/** What a step's checks found: passed, or a sentence the learner can act on. */
-export interface StepResult {
-  passed: boolean;
-  explanation?: string;
-}
+/** What a step's checks found: passed, or the failing check's sentence, which the learner can act on. */
+export type StepResult = CheckOutcome;
 
 /** Runs the checks of the step at this index against the session's current hosts. */
 export type VerifyStep = (stepIndex: number) => Promise<StepResult>;
@@ -99,10 +97,10 @@ export class StepProgress {
       const result = await this.verify!(index);
       if (generation !== this.generation) return;
       if (result.passed) this.set(index, { status: 'passed' });
-      else if (this.attempted.has(index)) this.set(index, { status: 'failing', explanation: result.explanation ?? 'not done yet' });
+      else if (this.attempted.has(index)) this.set(index, { status: 'failing', message: result.message || 'not done yet' });
     } catch (err) {
       if (generation === this.generation && this.attempted.has(index))
-        this.set(index, { status: 'failing', explanation: 'the checks could not run; try again in a moment' });
+        this.set(index, { status: 'failing', message: 'the checks could not run; try again in a moment' });
       this.onError(err);
     } finally {
       this.running = false;
@@ -115,7 +113,7 @@ export class StepProgress {
 
   private set(index: number, status: StepStatus): void {
     const before = this.statuses[index];
-    if (before?.status === status.status && before.explanation === status.explanation) return;
+    if (before?.status === status.status && before.message === status.message) return;
     this.statuses = this.statuses.map((s, i) => (i === index ? status : s));
     this.onChange(this.statuses);
   }

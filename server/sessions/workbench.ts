@@ -1,22 +1,13 @@
 import type { Lab } from '../labs/lab.ts';
 import type { HostGroup, Sandbox, SandboxTimings } from '../sandbox/sandbox.ts';
 import { HostTerminals } from './host-terminals.ts';
+import type { StepChecker, HostChecks } from './step-checker.ts';
 import type { StepResult } from './step-progress.ts';
-
-/** Makes a verifier for one host group: checks keep connections to its hosts open meanwhile. */
-export interface StepVerifier {
-  forHosts(lab: Lab, hosts: HostGroup): HostsVerifier;
-}
-
-/** Runs a step's checks against the hosts; failures are results, not exceptions. */
-export interface HostsVerifier {
-  verify(stepIndex: number): Promise<StepResult>;
-  close(): void;
-}
 
 export interface WorkbenchDeps {
   sandbox: Sandbox;
-  verifier: StepVerifier | undefined;
+  /** None: steps are never checked (tests of the terminal path). */
+  checker: StepChecker | undefined;
   replayBytes: number;
 }
 
@@ -25,16 +16,16 @@ export interface WorkbenchDeps {
  * terminal in each, and the checks that read them. Made in one call, disposed in one call.
  */
 export class Workbench {
-  private checks: HostsVerifier | undefined;
+  private checks: HostChecks | undefined;
 
   private constructor(
     readonly hosts: HostGroup,
     readonly terminals: HostTerminals,
     readonly timings: SandboxTimings,
-    private readonly verifier: StepVerifier | undefined,
+    private readonly checker: StepChecker | undefined,
     lab: Lab,
   ) {
-    this.checks = verifier?.forHosts(lab, hosts);
+    this.checks = checker?.forHosts(lab, hosts);
   }
 
   /** Starts the lab's hosts and opens a shell in each, so the first prompt waits for the browser. */
@@ -42,7 +33,7 @@ export class Workbench {
     const hosts = await deps.sandbox.createHostGroup({ hostNames: lab.hosts });
     try {
       const terminals = await HostTerminals.open(hosts.hosts, deps.replayBytes);
-      return new Workbench(hosts, terminals, hosts.timings, deps.verifier, lab);
+      return new Workbench(hosts, terminals, hosts.timings, deps.checker, lab);
     } catch (err) {
       await hosts.dispose();
       throw err;
@@ -52,11 +43,11 @@ export class Workbench {
   /** Dev mode: the same hosts now check a new version of the lab. */
   useLab(lab: Lab): void {
     this.checks?.close();
-    this.checks = this.verifier?.forHosts(lab, this.hosts);
+    this.checks = this.checker?.forHosts(lab, this.hosts);
   }
 
   verify(stepIndex: number): Promise<StepResult> {
-    if (!this.checks) return Promise.resolve({ passed: false, explanation: 'this step has no checks on this server' });
+    if (!this.checks) return Promise.resolve({ passed: false, message: 'this step has no checks on this server' });
     return this.checks.verify(stepIndex);
   }
 

@@ -1,9 +1,9 @@
 /** Test support, not used in production code: a session client that records what it gets. */
 import type { ServerMessage } from '../../shared/protocol.ts';
 import { ChangeSignal } from '../support/change-signal.ts';
-import type { SessionClient } from '../sessions/session-client.ts';
+import type { AttachedBrowser } from '../sessions/attached-browser.ts';
 
-export class RecordingClient implements SessionClient {
+export class RecordingClient implements AttachedBrowser {
   readonly messages: ServerMessage[] = [];
   private readonly outputs = new Map<number, Buffer[]>();
   private readonly changes = new ChangeSignal();

@@ -4,7 +4,6 @@ import { startDrydock, type Drydock } from '../drydock.ts';
 import type { PlatformFacts } from '../labs/facts.ts';
 import type { Lab } from '../labs/lab.ts';
 import { createLogger } from '../logging/logger.ts';
-import type { StepVerifier } from '../sessions/workbench.ts';
 import type { SessionPolicy } from '../sessions/session-manager.ts';
 import { testConfig } from './sandbox.ts';
 
@@ -22,8 +21,8 @@ export const TEST_POLICY: SessionPolicy = {
 
 export async function startTestServer(options: {
   labs: readonly Lab[];
-  /** A verifier of the test's own; `'checks'` for the real checks package; none by default. */
-  verifier?: StepVerifier | 'checks';
+  /** Check steps with the checks package; not by default (tests of the terminal path). */
+  checks?: boolean;
   policy?: Partial<SessionPolicy>;
   webRoot?: string;
   render?: (markdown: string) => string;
@@ -39,7 +38,7 @@ export async function startTestServer(options: {
     labs: options.labs,
     webRoot: options.webRoot ?? '/nonexistent',
     policy: { ...TEST_POLICY, ...options.policy },
-    verifier: options.verifier === 'checks' ? undefined : (options.verifier ?? null),
+    checkSteps: options.checks === true,
     render: options.render ?? ((md) => `<p>${md}</p>`),
     watchLabsDir: options.watchLabsDir,
     facts: options.facts,

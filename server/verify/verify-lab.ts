@@ -84,8 +84,8 @@ async function verifyStep(terminal: TerminalDriver, step: Step, options: VerifyO
       failures.push(`in ${command.host} (line ${command.line}) a command exited with ${exitCodes.filter((c) => c !== 0).join(', ')}`);
   }
   const after = await terminal.waitForPassed(step.index, options.stepTimeoutMs ?? 20_000);
-  if (after.status === 'passed') return report(true, `before the solution: ${before.explanation ?? 'failing'}`);
-  return report(false, [after.explanation ?? 'its checks did not pass', ...failures].join('; '));
+  if (after.status === 'passed') return report(true, `before the solution: ${before.message ?? 'failing'}`);
+  return report(false, [after.message ?? 'its checks did not pass', ...failures].join('; '));
 }
 
 /** Types into a session's terminals and follows its step statuses, over the learner's socket. */

@@ -11,7 +11,7 @@ import type { SessionManager } from '../sessions/session-manager.ts';
 import { MessageBudget, SOCKET_BUDGET } from './message-budget.ts';
 import { originAllowed } from './origin.ts';
 import { rejectUpgrade } from '../errors/reject-socket.ts';
-import { WsSessionClient } from './ws-session-client.ts';
+import { BrowserSocket } from './browser-socket.ts';
 
 export interface SessionSocketDeps {
   sessions: SessionManager;
@@ -74,7 +74,7 @@ export class SessionSockets {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
-      new WsSessionClient(ws, session, this.deps.log, budget, this.deps.metrics);
+      new BrowserSocket(ws, session, this.deps.log, budget, this.deps.metrics);
     });
   }
 

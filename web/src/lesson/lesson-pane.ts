@@ -113,7 +113,7 @@ export class LessonPane {
         'div',
         { class: 'step-status is-failing', attrs: { role: 'status' } },
         icon('alert', 18),
-        h('div', { class: 'step-status-text' }, h('strong', { text: 'Not done yet: ' }), status.explanation ?? ''),
+        h('div', { class: 'step-status-text' }, h('strong', { text: 'Not done yet: ' }), status.message ?? ''),
         check,
       );
     }

@@ -3,7 +3,7 @@ import { FLOW, LIMITS, encodeOutputFrame, parseClientMessage, type ServerMessage
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
-import type { SessionClient } from '../sessions/session-client.ts';
+import type { AttachedBrowser } from '../sessions/attached-browser.ts';
 import type { MessageBudget } from './message-budget.ts';
 
 /** A client that keeps sending what the protocol refuses is cut off after this many errors. */
@@ -20,7 +20,7 @@ const FLOOD_CLOSE_GRACE_MS = 500;
  * One browser's WebSocket, bound to its session: validated messages in, events and terminal
  * output out. Nothing a client sends can throw past this class.
  */
-export class WsSessionClient implements SessionClient {
+export class BrowserSocket implements AttachedBrowser {
   private protocolErrors = 0;
 
   constructor(
