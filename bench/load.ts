@@ -267,7 +267,7 @@ try {
   const { labs, errors } = await loadLabCatalog(LABS_DIR);
   if (errors.length > 0) throw new Error(`bench labs have problems: ${JSON.stringify(errors)}`);
   // The production policy (sweep every 1 s, timer checks every 10 s), with room for every session from one address.
-  const policy = { ...policyFrom(loadConfig({})), limits: { perClient: SESSIONS, total: SESSIONS } };
+  const policy = { ...policyFrom(loadConfig({})), limits: { perLearner: SESSIONS, perAddress: SESSIONS, total: SESSIONS } };
   app = await startTestServer({ labs, checks: true, policy, config: { poolSize: 0, owner: OWNER } });
   startClients(app.url);
   const rss = () => MiB(process.memoryUsage().rss);

@@ -15,7 +15,10 @@ import { percentile } from './stats.ts';
 
 const { values } = parseArgs({ options: { starts: { type: 'string', default: '10' }, verifies: { type: 'string', default: '10' } } });
 const LAB = 'registry-swarm';
-const app = await startE2eServer({ labsDir: fileURLToPath(new URL('../labs/', import.meta.url)), policy: { limits: { perClient: 1, total: 1 } } });
+const app = await startE2eServer({
+  labsDir: fileURLToPath(new URL('../labs/', import.meta.url)),
+  policy: { limits: { perLearner: 1, perAddress: 60, total: 1 } },
+});
 try {
   const lab = app.library.get(LAB)!;
   console.log(`pool size ${app.config.poolSize}; ${lab.hosts.length} hosts: ${lab.hosts.join(', ')}`);

@@ -32,7 +32,12 @@ const registryLab = inlineLab(
 
 await using labs = await labFolder({ 'mark/lab.md': markLab(), 'registry/lab.md': registryLab });
 const { labs: loaded } = await loadLabCatalog(labs.dir);
-const app = await startTestServer({ labs: loaded, checks: true, policy: { limits: { perClient: 1, total: 1 } }, config: { poolSize: 0 } });
+const app = await startTestServer({
+  labs: loaded,
+  checks: true,
+  policy: { limits: { perLearner: 1, perAddress: 60, total: 1 } },
+  config: { poolSize: 0 },
+});
 try {
   const green: number[] = [];
   for (let i = 0; i < runs; i++) {

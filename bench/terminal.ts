@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startE2eServer } from '../e2e/lab-server.ts';
-import type { TestServer } from '../server/test-support/test-server.ts';
+import { testOwner, type TestServer } from '../server/test-support/test-server.ts';
 import { browserFlood } from './browser-flood.ts';
 import { percentile } from './stats.ts';
 import { startToPrompt } from './start-to-prompt.ts';
@@ -29,7 +29,7 @@ const { values } = parseArgs({
 });
 const LAB = 'terminal-bench';
 const LABS_DIR = fileURLToPath(new URL('./fixtures/labs/', import.meta.url));
-const LIMITS = { limits: { perClient: 10, total: 10 } };
+const LIMITS = { limits: { perLearner: 10, perAddress: 60, total: 10 } };
 
 const ms = (samples: readonly number[], digits = 2) =>
   `n=${samples.length} p50=${percentile(samples, 50).toFixed(digits)} p95=${percentile(samples, 95).toFixed(digits)} p99=${percentile(samples, 99).toFixed(digits)} max=${Math.max(...samples).toFixed(digits)} ms`;
@@ -48,7 +48,7 @@ function keystrokeClient(app: TestServer, id: string, token: string): Promise<{ 
 }
 
 async function startSession(app: TestServer): Promise<{ id: string; token: string; labId: string }> {
-  const { session, token } = await app.sessions.start(LAB, 'bench');
+  const { session, token } = await app.sessions.start(LAB, testOwner('bench'));
   return { id: session.id, token, labId: LAB };
 }
 

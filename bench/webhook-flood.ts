@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestServer, type TestServer } from '../server/test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../server/test-support/test-server.ts';
 import { testLab } from '../server/test-support/test-lab.ts';
 import { measureEcho } from '../server/test-support/echo-probe.ts';
 import { sh } from '../server/test-support/sandbox.ts';
@@ -68,12 +68,12 @@ interface Run {
 
 async function oneRun(): Promise<Run> {
   const lab = testLab({ id: 'webhook-flood', hosts: ['node1'] });
-  const app: TestServer = await startTestServer({ labs: [lab], policy: { limits: { perClient: 2, total: 2 } } });
+  const app: TestServer = await startTestServer({ labs: [lab], policy: { limits: { perLearner: 2, perAddress: 60, total: 2 } } });
   try {
-    const noisy = await app.sessions.start(lab.id, 'noisy');
+    const noisy = await app.sessions.start(lab.id, testOwner('noisy'));
     const host = app.sessions.authorize(noisy.session.id, noisy.token).hosts.host('node1');
     const hostsId = app.sessions.authorize(noisy.session.id, noisy.token).hosts.id;
-    const quietStart = await app.sessions.start(lab.id, 'quiet');
+    const quietStart = await app.sessions.start(lab.id, testOwner('quiet'));
     const quiet = await NodeSessionClient.connect(app.url, quietStart.session.id, quietStart.token, { keepOutput: false });
     await quiet.waitFor(() => quiet.of('attached').length === 1, 'the terminal');
     await sleep(500);

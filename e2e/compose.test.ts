@@ -35,6 +35,8 @@ describe('compose.yaml', { timeout: 600_000 }, () => {
       DRYDOCK_LISTEN_ADDRESS: '127.0.0.1',
       DRYDOCK_HOOKS_PORT: String(20_000 + randomInt(20_000)),
       DRYDOCK_POOL_SIZE: '0',
+      // Taken down for good: sessions end and their hosts go (the default keeps them for a restart).
+      DRYDOCK_SHUTDOWN_HOSTS: 'remove',
     };
     const started = Date.now();
     await compose(['up', '--detach', '--build'], 540_000);

@@ -23,7 +23,7 @@ async function doStep(page: Page, index: number): Promise<void> {
 }
 
 async function shoot(labId: string, steps: number, file: string): Promise<void> {
-  const app = await startE2eServer({ labsDir: LABS, config: { sessionsPerClient: 2, sessionsTotal: 2 } });
+  const app = await startE2eServer({ labsDir: LABS, config: { sessionsPerLearner: 2, sessionsTotal: 2 } });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

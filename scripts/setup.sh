@@ -29,3 +29,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 npm run --silent images
+
+# The engine Drydock owns (DRYDOCK_ISOLATION=userns runs lab hosts there) gets the same images:
+# a copy of what the machine's engine holds, so `npm run images` finds them current there and
+# only seeds that engine's mirror.
+own=/run/drydock/docker.sock
+images=$(docker image ls --filter label=io.drydock.image-hash --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' || true)
+if [ -n "$images" ]; then
+  # shellcheck disable=SC2086 # one image reference a word
+  docker save debian:bookworm-slim $images | DOCKER_HOST="unix://$own" docker load -q >/dev/null
+fi
+DRYDOCK_DOCKER_HOST=$own npm run --silent images

@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomInt } from 'node:crypto';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { StartedSessionBody } from '../shared/api.ts';
 import { startTestServer, type TestServer } from './test-support/test-server.ts';
+import { waitUntil } from './test-support/server-process.ts';
 import { connectDocker } from './sandbox/docker-client.ts';
 import { markLab, parseInline } from './test-support/inline-lab.ts';
 import { testLab } from './test-support/test-lab.ts';
-import { ownedResources, testConfig } from './test-support/sandbox.ts';
 import { NodeSessionClient, startLabSession } from './verify/node-session-client.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-// Faults from outside a session: its host killed, the server killed, the engine restarting.
+// Faults from outside a session: its host killed, the engine restarting (the server killed: restart.test.ts).
 describe('faults', { timeout: 300_000 }, () => {
   describe('a whole lab host killed', () => {
     const lab = testLab({ id: 'fault-lab', hosts: ['node1', 'node2'] });
@@ -96,53 +92,6 @@ describe('faults', { timeout: 300_000 }, () => {
     });
   });
 
-  test('the server killed mid-session: its next start sweeps every orphan, and a clean stop leaves nothing', async () => {
-    const config = testConfig();
-    const port = 18_300 + randomInt(200);
-    const env = {
-      ...process.env,
-      DRYDOCK_OWNER: config.owner,
-      DRYDOCK_PORT: String(port),
-      DRYDOCK_HOOKS_PORT: String(config.hooksPort),
-      DRYDOCK_POOL_SIZE: '1',
-      DRYDOCK_LABS_DIR: fileURLToPath(new URL('../e2e/fixtures/labs/', import.meta.url)),
-      DRYDOCK_LOG_LEVEL: 'warn',
-    };
-    const url = `http://127.0.0.1:${port}`;
-    const first = await startServerProcess(env, url);
-    let second: ChildProcess | undefined;
-    try {
-      const started: StartedSessionBody = await startLabSession(url, 'two-hosts');
-      assert.equal(started.session.hosts.length, 2);
-      const isLease = (r: string) => r.endsWith('-lease');
-      assert.ok((await ownedResources(config)).some(isLease), 'the live server holds its lease');
-      const orphans = (await ownedResources(config)).filter((r) => !isLease(r));
-      assert.ok(orphans.filter((r) => r.startsWith('container')).length >= 2, `hosts running: ${orphans.join(', ')}`);
-
-      first.kill('SIGKILL');
-      await once(first, 'exit');
-      await waitUntil(async () => !(await ownedResources(config)).some(isLease), "the killed server's lease to lapse", 10_000);
-      assert.deepEqual((await ownedResources(config)).sort(), [...orphans].sort(), 'a killed server cleans nothing up');
-
-      second = await startServerProcess(env, url);
-      const after = await ownedResources(config);
-      assert.deepEqual(
-        after.filter((r) => orphans.includes(r)),
-        [],
-        'the start-up sweep removed every host and network of the killed run',
-      );
-      const gone = await fetch(`${url}/api/sessions/${started.session.id}`, { headers: { authorization: `Bearer ${started.token}` } });
-      assert.equal(gone.status, 404, 'the old session is not pretended to exist');
-
-      second.kill('SIGTERM');
-      await once(second, 'exit');
-      assert.deepEqual(await ownedResources(config), [], 'a clean stop removes its pool too');
-    } finally {
-      first.kill('SIGKILL');
-      second?.kill('SIGKILL');
-    }
-  });
-
   describe('the engine restarting', () => {
     const lab = testLab({ id: 'engine-restart-lab', hosts: ['node1'] });
     let app: TestServer;
@@ -200,31 +149,3 @@ describe('faults', { timeout: 300_000 }, () => {
     });
   });
 });
-
-/** Runs `npm start`'s server (without the web build) as its own process; resolves once it is ready. */
-async function startServerProcess(env: NodeJS.ProcessEnv, url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b));
-  try {
-    await waitUntil(
-      async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
-      'the server to be ready',
-      60_000,
-      () => child.exitCode !== null,
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- server stderr\n${stderr.slice(-2000)}`);
-  }
-  return child;
-}
-
-async function waitUntil(ready: () => Promise<boolean>, what: string, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    if (failed()) throw new Error(`gave up waiting for ${what}: the process ended`);
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}

@@ -36,14 +36,15 @@ async function main(): Promise<void> {
     webRoot: WEB_ROOT,
     ...(config.devMode ? { watchLabsDir: config.labsDir } : {}),
   });
-  log.info({ url: drydock.url }, 'Drydock is ready');
+  log.info({ url: drydock.url, isolation: config.isolation }, 'Drydock is ready');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, hosts: config.shutdownHosts }, 'shutting down: ending sessions');
-    await drydock.close({ keepHosts: config.shutdownHosts === 'keep' });
+    const keepHosts = config.shutdownHosts === 'keep';
+    log.info({ signal, hosts: config.shutdownHosts }, keepHosts ? 'stopping: sessions stay for the next start' : 'shutting down: ending sessions');
+    await drydock.close({ keepHosts });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

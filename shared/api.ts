@@ -51,16 +51,29 @@ export interface StartedSessionBody extends SessionBody {
 /** What is true of the machine a server runs on; its lessons are taught for these facts. */
 export interface PlatformBody {
   facts: Record<string, boolean>;
+  /** The origin that serves published ports (another origin than Drydock's, e.g. http://127.0.0.1:8081). */
+  portsOrigin: string;
 }
 
 export interface ErrorBody {
   error: { code: string; message: string };
 }
 
-/** Where a learner opens a service published in a host (the port proxy). */
+/** Where a learner opens a service published in a host (the port proxy), on the ports origin. */
 export function portPath(sessionId: string, host: string, port: number): string {
   return `/sessions/${encodeURIComponent(sessionId)}/ports/${host}/${port}/`;
 }
 
 /** Query parameter that carries the session token on the first visit to a port. */
 export const PORT_TOKEN_PARAM = 'drydock_token';
+
+/**
+ * The address that opens a published port for the first time: on the ports origin, with the
+ * token once (the ports listener swaps it for a cookie and takes it out of the address).
+ *
+ * @example portLink('http://127.0.0.1:8081', { id: 's1', token: 't' }, 'node1', 80)
+ *   // 'http://127.0.0.1:8081/sessions/s1/ports/node1/80/?drydock_token=t'
+ */
+export function portLink(portsOrigin: string, session: { id: string; token: string }, host: string, port: number): string {
+  return `${portsOrigin}${portPath(session.id, host, port)}?${PORT_TOKEN_PARAM}=${encodeURIComponent(session.token)}`;
+}

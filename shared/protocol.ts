@@ -90,6 +90,8 @@ const stepStatusSchema = z.object({
   status: z.enum(stepStatuses),
   /** For a failing step: what the learner can do, from the check that failed. */
   message: z.optional(z.string()),
+  /** When the learner first passed this step before this run of the hosts (an earlier session, or before a reset). */
+  passedBefore: z.optional(z.number()),
 });
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
@@ -97,14 +99,23 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), session: sessionViewSchema }),
   /** Progress: one entry per step of the lab, in order. */
   z.object({ type: z.literal('steps'), steps: z.array(stepStatusSchema) }),
-  /** A terminal (re)attached: clear it; its recent output follows as binary frames. */
-  z.object({ type: z.literal('attached'), host: z.string(), index: z.number() }),
+  /**
+   * A terminal (re)attached: clear it; its recent output follows as binary frames. `restored`: the
+   * server restarted since the shell began and took it over running; its earlier output is not
+   * among what follows (say so).
+   */
+  z.object({ type: z.literal('attached'), host: z.string(), index: z.number(), restored: z.optional(z.literal(true)) }),
   /** The host's shell ended (the learner typed `exit`); a `restart` opens a new one. */
   z.object({ type: z.literal('exited'), host: z.string() }),
   /** A command returned to the prompt in a host's terminal. */
   z.object({ type: z.literal('commandFinished'), host: z.string(), exitCode: z.number() }),
   /** The session is over; the socket closes after this. */
   z.object({ type: z.literal('ended'), reason: z.enum([...endReasons, 'replaced']) }),
+  /**
+   * The server is restarting (an upgrade) and keeps the session: its hosts and shells run on. The
+   * socket closes after this (code 1012); connect again until the server is back.
+   */
+  z.object({ type: z.literal('restarting') }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   /**
    * Dev mode: the lab's file changed. `applied`: the session now checks against the new version
@@ -119,6 +130,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('registryEvents'),
     events: z.array(z.object({ receivedAt: z.string(), event: z.record(z.string(), z.unknown()) })),
   }),
+  /** A message from the class's instructor, to this learner or the whole class; shown in the lab view. */
+  z.object({ type: z.literal('notice'), text: z.string(), sentAt: z.number() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

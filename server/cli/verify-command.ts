@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PlatformBody } from '../../shared/api.ts';
 import { loadConfig } from '../config/config.ts';
 import { startDrydock } from '../drydock.ts';
@@ -70,13 +73,17 @@ export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] 
 }
 
 async function privateTarget(labs: readonly Lab[], poolSize: number | undefined): Promise<VerifyTarget> {
+  // A store of its own: verify's learners and passes are not the deployment's.
+  const dataDir = await mkdtemp(join(tmpdir(), 'drydock-verify-'));
   const config = loadConfig(process.env, {
+    dataDir,
     owner: 'drydock-verify',
     port: 0,
+    portsPort: 0,
     listenAddress: '127.0.0.1',
     // The warm pool stays at its default: learners get pooled hosts, so that is what verify proves.
     ...(poolSize === undefined ? {} : { poolSize }),
-    sessionsPerClient: 1,
+    sessionsPerLearner: 1,
     sessionsTotal: 1,
     // Not the default port, so a verify run works beside a running Drydock server.
     hooksPort: 18_089,
@@ -86,7 +93,10 @@ async function privateTarget(labs: readonly Lab[], poolSize: number | undefined)
     url: drydock.url,
     facts: drydock.library.facts,
     lab: async (lab) => drydock.library.get(lab.id)!,
-    close: () => drydock.close(),
+    close: async () => {
+      await drydock.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -37,3 +37,14 @@ test('a host disk as large as its memory is refused, naming both settings', () =
   );
   assert.equal(loadConfig({ DRYDOCK_HOST_MEMORY_MIB: '512', DRYDOCK_HOST_DISK_MIB: '256' }).hostDiskMib, 256);
 });
+
+test('the ports origin is its own: never an allowed origin of the API, never the same port', () => {
+  const config = loadConfig({ DRYDOCK_PORTS_ORIGIN: 'https://ports.example.org/' });
+  assert.equal(config.portsOrigin, 'https://ports.example.org');
+  assert.equal(config.portsPort, 8081);
+  assert.throws(
+    () => loadConfig({ DRYDOCK_PORTS_ORIGIN: 'https://ports.example.org', DRYDOCK_ALLOWED_ORIGINS: 'https://ports.example.org/' }),
+    /DRYDOCK_PORTS_ORIGIN: must not be one of DRYDOCK_ALLOWED_ORIGINS/,
+  );
+  assert.throws(() => loadConfig({ DRYDOCK_PORT: '9000', DRYDOCK_PORTS_PORT: '9000' }), /DRYDOCK_PORTS_PORT: must differ from DRYDOCK_PORT/);
+});

@@ -20,6 +20,13 @@ export const configSchema = z
   .object({
     /** Engine address: a unix socket path or tcp://host:port. */
     dockerHost: z.string().min(1).default('/var/run/docker.sock'),
+    /**
+     * How lab hosts are kept from the machine. `userns`: root in a host is an unprivileged uid
+     * on the machine (the engine must remap user namespaces, as the one `scripts/engine.sh`
+     * starts does); Drydock refuses to start where it cannot. `privileged`: root in a host is
+     * the machine's root with most capabilities (docs/security.md says what that allows).
+     */
+    isolation: z.enum(['userns', 'privileged']).default('privileged'),
     /** Labels every resource with this owner, so two Drydock servers can share one engine. */
     owner: z
       .string()
@@ -85,12 +92,29 @@ export const configSchema = z
     hooksTotalMib: z.coerce.number().int().min(1).max(4096).default(16),
 
     // The lab server (server/http, server/ws, server/sessions).
-    /** HTTP port of the lab server (the catalog, the lab view, the API, session sockets, the port proxy). */
+    /** HTTP port of the lab server (the catalog, the lab view, the API, session sockets). */
     port: z.coerce.number().int().min(0).max(65_535).default(8080),
     /** 0.0.0.0 serves other machines; the default serves this one only. */
     listenAddress: z.string().min(1).default('127.0.0.1'),
+    /**
+     * Port of the second listener, on the same address, that serves the ports learners publish in
+     * their hosts (the port proxy). Another port is another origin, so a learner's page cannot
+     * script Drydock or read the tokens its pages keep.
+     */
+    portsPort: z.coerce.number().int().min(0).max(65_535).default(8081),
+    /**
+     * The public origin of that listener when a reverse proxy serves it (e.g.
+     * https://ports.example.org, best on a domain of its own). Empty: the address Drydock was
+     * reached at, with DRYDOCK_PORTS_PORT. Never one of DRYDOCK_ALLOWED_ORIGINS.
+     */
+    portsOrigin: z.union([z.literal(''), z.url().transform((u) => new URL(u).origin)]).default(''),
     /** Folder with one sub-folder per lab. */
     labsDir: z.string().min(1).default('labs'),
+    /**
+     * Folder of the store (drydock.db): learners, classes, progress and running sessions. Created
+     * when absent; in the container image a volume.
+     */
+    dataDir: z.string().min(1).default('data'),
     /** For instructors: reload a lab when its file changes; open lessons update without a restart. */
     devMode: z.union([z.boolean(), z.stringbool()]).default(false),
     /**
@@ -100,8 +124,8 @@ export const configSchema = z
      */
     logFormat: z.enum(logFormats).default('auto'),
     /**
-     * Origins, besides the server's own, whose pages may open session WebSockets
-     * (comma-separated, e.g. https://training.example.com).
+     * Origins, besides the server's own, whose pages may change things through the API and open
+     * session WebSockets (comma-separated, e.g. https://training.example.com).
      */
     allowedOrigins: z
       .union([
@@ -115,7 +139,7 @@ export const configSchema = z
       ])
       .pipe(z.array(z.url()))
       .default([]),
-    /** Behind a reverse proxy: take the learner's address from X-Forwarded-For (for the per-client limit). */
+    /** Behind a reverse proxy: take the learner's address from X-Forwarded-For (for the per-address limit) and https from X-Forwarded-Proto. */
     trustProxy: z.union([z.boolean(), z.stringbool()]).default(false),
     /**
      * Time a client has to send a request's headers, a WebSocket handshake included; one that
@@ -141,18 +165,49 @@ export const configSchema = z
     sessionMaxSeconds: seconds.default(3 * 60 * 60),
     /** A session with no browser attached for this long ends (a closed tab, not a reload). */
     sessionIdleSeconds: seconds.default(10 * 60),
-    /** Sessions one learner (one address) may run at once; one more is refused with a message saying so. */
-    sessionsPerClient: z.coerce.number().int().min(1).max(100).default(2),
+    /** Sessions one learner (one browser) may run at once; one more is refused with a message saying so. */
+    sessionsPerLearner: z.coerce.number().int().min(1).max(100).default(2),
+    /**
+     * Sessions one address may run at once, all its learners together: a ceiling against abuse,
+     * generous because a classroom behind one NAT shares an address.
+     */
+    sessionsPerAddress: z.coerce.number().int().min(1).max(10_000).default(60),
     /** Sessions the server runs at once, all learners together; beyond it a start answers 503 with a message. */
     sessionsTotal: z.coerce.number().int().min(1).max(10_000).default(30),
     /**
-     * On shutdown (SIGTERM, SIGINT): `remove` ends sessions and removes their lab hosts before
-     * exiting; `keep` exits at once and leaves them for the next start's sweep (faster restarts).
-     * Learners are told either way.
+     * On shutdown (SIGTERM, SIGINT): `keep` exits at once and leaves every running session, with
+     * its lab hosts, for the next start to take over (learners' pages reconnect to the same
+     * shells); `remove` ends every session and removes its lab hosts before exiting (taking
+     * Drydock down for good). A killed server leaves what `keep` leaves.
      */
-    shutdownHosts: z.enum(['remove', 'keep']).default('remove'),
+    shutdownHosts: z.enum(['remove', 'keep']).default('keep'),
     /** Recent output each terminal keeps, shown again when the browser re-attaches. */
     terminalReplayKib: z.coerce.number().int().min(4).max(1024).default(64),
+
+    // Classes and instructors (server/classes, server/instructors).
+    /**
+     * The secret instructors sign in with (at least 12 characters). Empty: one is generated at the
+     * first start, printed once in the log, and only its digest kept; set this to choose your own.
+     */
+    instructorSecret: z.union([z.literal(''), z.string().min(12, 'at least 12 characters')]).default(''),
+    /** How long an instructor stays signed in. */
+    instructorSignInHours: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
+    /** A learner whose current step has not passed for this long is shown as stuck in the live class view. */
+    stuckAfterSeconds: seconds.default(600),
+    /** A learner is also shown as stuck when their commands or Check clicks fail the same check this many times in a row. */
+    stuckFailures: z.coerce.number().int().min(2).max(100).default(5),
+  })
+  .refine((c) => c.portsPort === 0 || c.portsPort !== c.port, {
+    path: ['portsPort'],
+    message: 'must differ from DRYDOCK_PORT: the ports of lab hosts are served from an origin of their own',
+  })
+  .refine((c) => !c.portsOrigin || !c.allowedOrigins.map((o) => new URL(o).origin).includes(c.portsOrigin), {
+    path: ['portsOrigin'],
+    message: "must not be one of DRYDOCK_ALLOWED_ORIGINS: pages of learners' ports would then act on Drydock as if they were its own",
   })
   .refine((c) => c.hostDiskMib < c.hostMemoryMib, {
     path: ['hostDiskMib'],

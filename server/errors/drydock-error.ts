@@ -14,6 +14,7 @@ export type DrydockErrorCode =
   | 'DD_SESSION_INVALID'
   | 'DD_SANDBOX_FIREWALL'
   | 'DD_OWNER_IN_USE'
+  | 'DD_ISOLATION_UNAVAILABLE'
   // Sessions, the HTTP API and the WebSocket protocol (server/sessions, server/http, server/ws):
   | 'DD_BAD_REQUEST'
   | 'DD_ROUTE_NOT_FOUND'
@@ -27,6 +28,8 @@ export type DrydockErrorCode =
   | 'DD_SESSION_ENDED'
   | 'DD_SESSION_EXTEND_LIMIT'
   | 'DD_ORIGIN_REFUSED'
+  | 'DD_CROSS_SITE'
+  | 'DD_PORT_MOVED'
   | 'DD_PORT_UNREACHABLE'
   | 'DD_PORT_REDIRECT_REFUSED'
   | 'DD_PROTOCOL_INVALID'
@@ -37,6 +40,21 @@ export type DrydockErrorCode =
   | 'DD_HOOKS_SENDER_UNKNOWN'
   | 'DD_HOOKS_RATE_LIMITED'
   | 'DD_HOOKS_INBOX_FULL'
+  // The store (server/store): refused at start-up, the file left as it is.
+  | 'DD_STORE_DIR_NOT_EMPTY'
+  | 'DD_STORE_CORRUPT'
+  | 'DD_STORE_NEWER'
+  // Classes and instructors (server/classes, server/instructors):
+  | 'DD_INSTRUCTOR_SIGN_IN'
+  | 'DD_INSTRUCTOR_SECRET_WRONG'
+  | 'DD_GUESS_RATE_LIMITED'
+  | 'DD_CLASS_NOT_FOUND'
+  | 'DD_CLASS_CODE_UNKNOWN'
+  | 'DD_CLASS_JOINING_CLOSED'
+  | 'DD_CLASS_NOT_OPEN'
+  | 'DD_CLASS_FULL'
+  | 'DD_LEARNER_NOT_IN_CLASS'
+  | 'DD_LEARNER_NO_SESSION'
   | 'DD_INTERNAL';
 
 export class DrydockError extends Error {

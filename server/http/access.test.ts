@@ -26,8 +26,8 @@ describe('one session cannot reach another', { timeout: 120_000 }, () => {
   });
   after(async () => app?.close());
 
-  const statusOf = (path: string, init: RequestInit = {}) =>
-    fetch(app.url + path, { redirect: 'manual', ...init }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  const statusOf = (path: string, init: RequestInit = {}, base = app.url) =>
+    fetch(base + path, { redirect: 'manual', ...init }).then(async (r) => ({ status: r.status, body: await r.text() }));
 
   test('my token opens none of their API', async () => {
     const auth = { authorization: `Bearer ${mine.token}` };
@@ -61,11 +61,11 @@ describe('one session cannot reach another', { timeout: 120_000 }, () => {
       [base, { headers: { authorization: `Bearer ${mine.token}` } }],
     ];
     for (const [path, init] of attempts) {
-      const answer = await statusOf(path, init);
+      const answer = await statusOf(path, init, app.server.portsUrl);
       assert.ok([401, 404].includes(answer.status), `${path} ${JSON.stringify(init)} → ${answer.status}`);
       assert.doesNotMatch(answer.body, /their-secret/);
     }
-    const own = await statusOf(`${base}?drydock_token=${theirs.token}`);
+    const own = await statusOf(`${base}?drydock_token=${theirs.token}`, {}, app.server.portsUrl);
     assert.equal(own.status, 303, 'their own token opens it (so the refusals above were about the token)');
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { StartedSessionBody } from '../../shared/api.ts';
+import type { PlatformBody, StartedSessionBody } from '../../shared/api.ts';
 import { hostContainers, sh } from '../test-support/sandbox.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
@@ -11,24 +11,34 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
   const lab = testLab({ id: 'api-lab', hosts: ['node1'] });
   let app: TestServer;
   let started: StartedSessionBody;
-  const call = (method: string, path: string, options: { token?: string; body?: string; headers?: Record<string, string> } = {}) =>
-    fetch(app.url + path, {
+  // One browser: the learner cookie the server sets comes back with every request.
+  let learnerCookie: string | undefined;
+  const call = async (
+    method: string,
+    path: string,
+    options: { token?: string; body?: string; headers?: Record<string, string>; base?: string } = {},
+  ) => {
+    const response = await fetch((options.base ?? app.url) + path, {
       method,
       redirect: 'manual',
       body: options.body,
       headers: {
+        ...(learnerCookie ? { cookie: learnerCookie } : {}),
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         ...options.headers,
       },
     });
+    learnerCookie = response.headers.getSetCookie()[0]?.split(';')[0] ?? learnerCookie;
+    return response;
+  };
   const errorOf = async (response: Response) => ({
     status: response.status,
     ...((await response.json()) as { error: { code: string; message: string } }).error,
   });
 
   before(async () => {
-    app = await startTestServer({ labs: [lab], policy: { limits: { perClient: 1, total: 5 } } });
+    app = await startTestServer({ labs: [lab], policy: { limits: { perLearner: 1, perAddress: 60, total: 5 } } });
   });
 
   after(async () => app?.close());
@@ -103,7 +113,7 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
     });
   });
 
-  test('proxies a port of a host, only with the session token, without passing the token on', async () => {
+  test('proxies a port of a host, on the ports origin only, with the session token, without passing the token on', async () => {
     const host = app.sessions.authorize(started.session.id, started.token).hosts.host('node1');
     // A tiny web service in the host that answers with the request line it got.
     const serve = [
@@ -116,10 +126,11 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
     await sh(host, 'chmod +x /root/serve.sh; nohup socat TCP-LISTEN:8000,fork,reuseaddr EXEC:/root/serve.sh >/dev/null 2>&1 &');
     await sh(host, 'for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && exit 0; sleep 0.1; done; exit 1');
     const base = `/sessions/${started.session.id}/ports/node1/8000`;
-    const anonymous = await call('GET', `${base}/hello?x=1`, { headers: { accept: 'text/html' } });
+    const ports = app.server.portsUrl;
+    const anonymous = await call('GET', `${base}/hello?x=1`, { headers: { accept: 'text/html' }, base: ports });
     assert.equal(anonymous.status, 401);
     assert.match(await anonymous.text(), /<h1[^>]*>This page could not be opened<\/h1><p>this request needs the session token/);
-    const first = await call('GET', `${base}/hello?x=1&drydock_token=${started.token}`);
+    const first = await call('GET', `${base}/hello?x=1&drydock_token=${started.token}`, { base: ports });
     assert.equal(first.status, 303);
     assert.equal(first.headers.get('location'), `${base}/hello?x=1`, 'the token leaves the address bar');
     const cookie = first.headers.get('set-cookie')!;
@@ -129,19 +140,35 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
         `^drydock_port_${started.session.id}=${started.token}; Path=/sessions/${started.session.id}/ports/; Max-Age=\\d+; HttpOnly; SameSite=Lax$`,
       ),
     );
-    const proxied = await call('GET', `${base}/hello?x=1`, { headers: { cookie: `${cookie.split(';')[0]}; theirs=1` } });
+    const proxied = await call('GET', `${base}/hello?x=1`, { headers: { cookie: `${cookie.split(';')[0]}; theirs=1` }, base: ports });
     assert.equal(proxied.status, 200);
     assert.equal(await proxied.text(), 'GET /hello?x=1 HTTP/1.1\r\n', 'the service sees the path without the prefix or the token');
-    const wrong = await call('GET', `${base}/`, { headers: { cookie: `drydock_port_${started.session.id}=guess` } });
+    const wrong = await call('GET', `${base}/`, { headers: { cookie: `drydock_port_${started.session.id}=guess` }, base: ports });
     assert.equal(wrong.status, 404);
     const closed = await errorOf(
       await call('GET', `/sessions/${started.session.id}/ports/node1/8001/`, {
         headers: { cookie: cookie.split(';')[0]!, accept: 'application/json' },
+        base: ports,
       }),
     );
     assert.deepEqual([closed.status, closed.code], [502, 'DD_PORT_UNREACHABLE']);
-    assert.equal((await call('GET', `/sessions/${started.session.id}/ports/node1/99999/`)).status, 400);
-    assert.equal((await call('GET', `/sessions/${started.session.id}/ports/node7/80/?drydock_token=${started.token}`)).status, 404);
+    assert.equal((await call('GET', `/sessions/${started.session.id}/ports/node1/99999/`, { base: ports })).status, 400);
+    assert.equal((await call('GET', `/sessions/${started.session.id}/ports/node7/80/?drydock_token=${started.token}`, { base: ports })).status, 404);
+    // Drydock's own origin no longer proxies, and says where ports are; the ports origin serves nothing else.
+    const moved = await errorOf(
+      await call('GET', `${base}/hello?x=1&drydock_token=${started.token}`, { headers: { cookie: cookie.split(';')[0]! } }),
+    );
+    assert.deepEqual([moved.status, moved.code], [404, 'DD_PORT_MOVED']);
+    assert.equal(
+      moved.message,
+      `published ports are served from their own origin, ${ports}, not from Drydock's: open the port again from the lab view (it opens ${ports}${base}/hello?x=1).`,
+    );
+    const platform = (await (await call('GET', '/api/platform')).json()) as PlatformBody;
+    assert.equal(platform.portsOrigin, ports);
+    for (const path of ['/api/labs', '/', `/api/sessions/${started.session.id}`]) {
+      const other = await errorOf(await call('GET', path, { token: started.token, headers: { accept: 'application/json' }, base: ports }));
+      assert.deepEqual([other.status, other.code], [404, 'DD_ROUTE_NOT_FOUND'], path);
+    }
   });
 
   test('passes WebSocket handshakes to the host without the Drydock cookie', async () => {
@@ -153,7 +180,7 @@ describe('the HTTP API', { timeout: 120_000 }, () => {
     });
     await sh(host, 'nohup socat TCP-LISTEN:9000,fork,reuseaddr EXEC:"bash /root/echo.sh" >/dev/null 2>&1 &');
     await sh(host, 'for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/9000) 2>/dev/null && exit 0; sleep 0.1; done; exit 1');
-    const { port } = new URL(app.url);
+    const { port } = new URL(app.server.portsUrl);
     const socket = connect(Number(port), '127.0.0.1');
     const echoed = await new Promise<string>((resolve) => {
       let text = '';

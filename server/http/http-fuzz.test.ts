@@ -13,7 +13,7 @@ import { httpRequestCase, type RequestCase } from '../test-support/fuzz-requests
 import { exchange, type RawResponse } from '../test-support/raw-http.ts';
 import { NodeSessionClient, startLabSession } from '../verify/node-session-client.ts';
 import { statusOf } from '../errors/error-status.ts';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 
 const REQUESTS = 3000;
 /** Connections in flight at once: enough to overlap, few enough for two shared cores. */
@@ -31,6 +31,8 @@ const KNOWN_CODES = new Set<DrydockErrorCode>([
   'DD_SESSION_EXTEND_LIMIT',
   'DD_HOST_UNKNOWN',
   'DD_ORIGIN_REFUSED',
+  'DD_CROSS_SITE',
+  'DD_PORT_MOVED',
   'DD_PROTOCOL_INVALID',
   'DD_PROTOCOL_TOO_LARGE',
   'DD_HEADERS_TOO_LARGE',
@@ -103,7 +105,7 @@ describe('the HTTP server under fuzzing', { timeout: 240_000 }, () => {
       config: { headersTimeoutSeconds: HEADERS_TIMEOUT_S, requestTimeoutSeconds: REQUEST_TIMEOUT_S },
     });
     app.server.server.on('connection', (socket: Socket) => serverSockets.push(socket));
-    const started = await app.sessions.start(lab.id, 'fuzz-target');
+    const started = await app.sessions.start(lab.id, testOwner('fuzz-target'));
     sessionId = started.session.id;
     token = started.token;
   });

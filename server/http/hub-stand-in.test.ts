@@ -6,7 +6,7 @@ import type { LabHost } from '../sandbox/sandbox.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { HUB_BURST, HUB_PER_SECOND } from './hub-stand-in.ts';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 
 const HUB = 'https://registry-1.docker.io';
 
@@ -18,7 +18,7 @@ describe('the Docker Hub stand-in, from a lab host', { timeout: 240_000 }, () =>
 
   before(async () => {
     app = await startTestServer({ labs: [lab], config: { mirrorUpstream: '' } });
-    const { session, token } = await app.sessions.start(lab.id, 'learner');
+    const { session, token } = await app.sessions.start(lab.id, testOwner('learner'));
     host = app.sessions.authorize(session.id, token).hosts.host('node1');
   });
   after(async () => app?.close());

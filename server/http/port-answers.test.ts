@@ -42,6 +42,8 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
       'Set-Cookie: global=1; Path=/',
       `Set-Cookie: drydock_port_${sessionId}=planted; Path=/sessions/${sessionId}/ports/`,
       'Set-Cookie: drydock_port_their-session=planted; Path=/sessions/their-session/ports/',
+      'Set-Cookie: drydock_learner=planted; Path=/',
+      'Set-Cookie: drydock_instructor=planted; Path=/api/instructor',
       'Set-Cookie: wide=1; Domain=127.0.0.1; Path=/app',
     ],
     'ws-cookies': [
@@ -68,13 +70,13 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
     }
     await sh(host, 'chmod +x /root/serve.sh; nohup socat TCP-LISTEN:8000,fork,reuseaddr EXEC:/root/serve.sh >/dev/null 2>&1 &');
     await sh(host, 'for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && exit 0; sleep 0.1; done; exit 1');
-    const first = await fetch(`${app.url}${prefix}/?drydock_token=${started.token}`, { redirect: 'manual' });
+    const first = await fetch(`${app.server.portsUrl}${prefix}/?drydock_token=${started.token}`, { redirect: 'manual' });
     cookie = first.headers.get('set-cookie')!.split(';')[0]!;
   });
   after(async () => app?.close());
 
   const get = (path: string, headers: Record<string, string> = {}) =>
-    fetch(app.url + prefix + path, { redirect: 'manual', headers: { cookie, ...headers } });
+    fetch(app.server.portsUrl + prefix + path, { redirect: 'manual', headers: { cookie, ...headers } });
 
   test('redirects and Refresh that leave the lab are refused with the reason', async () => {
     for (const [path, reason] of [
@@ -117,14 +119,17 @@ describe('a proxied service answer stays inside its session', { timeout: 120_000
   });
 
   test("the service is sent none of Drydock's cookies, of this session or any other", async () => {
-    const answer = await get('/echo-cookie', { cookie: `${cookie}; theirs=1; drydock_port_their-session=x; drydock_other=y` });
+    // The browser sends every cookie of the machine's name to the ports listener too (cookies ignore ports): Drydock's own sign-ins included.
+    const answer = await get('/echo-cookie', {
+      cookie: `${cookie}; theirs=1; drydock_port_their-session=x; drydock_learner=l; drydock_instructor=i; drydock_other=y`,
+    });
     assert.equal(await answer.text(), 'theirs=1');
   });
 
   test("a WebSocket handshake's answer is confined the same way", async () => {
     const handshake = (path: string) =>
       new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(new URL(app.url).port), '127.0.0.1');
+        const socket = connect(Number(new URL(app.server.portsUrl).port), '127.0.0.1');
         let text = '';
         socket.on('error', reject);
         socket.on('data', (b) => {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { SessionBody, StartedSessionBody } from '../../shared/api.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
+import { learnerOf } from '../learners/learner-cookie.ts';
+import type { Store } from '../store/store.ts';
 import { authorizedSession } from './session-auth.ts';
 import { parseInput } from './validate.ts';
 
@@ -13,15 +15,17 @@ function body(session: LabSession): SessionBody {
 }
 
 /**
- * Session lifecycle over HTTP. Every route but start needs the session's token.
- * `clientOf` names the learner for the per-client limit (their address).
+ * Session lifecycle over HTTP. Every route but start needs the session's token; start needs a
+ * learner (the learner cookie, issued here on first contact) and counts against their limit and
+ * their address's.
  */
-export function sessionRoutes(sessions: SessionManager, clientOf: (req: Request) => string): Router {
+export function sessionRoutes(sessions: SessionManager, store: Store): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     const { labId } = parseInput(startRequest, req.body, 'the request body');
-    const { session, token } = await sessions.start(labId, clientOf(req));
+    const learner = await learnerOf(store, req, res);
+    const { session, token } = await sessions.start(labId, { learnerId: learner.id, address: addressOf(req) });
     const started: StartedSessionBody = { ...body(session), token };
     res.status(201).location(`/api/sessions/${session.id}`).json(started);
   });
@@ -51,4 +55,9 @@ export function sessionRoutes(sessions: SessionManager, clientOf: (req: Request)
   });
 
   return router;
+}
+
+/** The learner's address: the peer's, or X-Forwarded-For's when DRYDOCK_TRUST_PROXY says so (express's req.ip). */
+function addressOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

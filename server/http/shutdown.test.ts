@@ -6,7 +6,7 @@ import { ownedResources, startTestSandbox } from '../test-support/sandbox.ts';
 import { NodeSessionClient, startLabSession } from '../verify/node-session-client.ts';
 import { startTestServer } from '../test-support/test-server.ts';
 
-test('a shutdown that keeps hosts tells the learner, and the next start sweeps the hosts away', { timeout: 120_000 }, async () => {
+test('a shutdown that keeps hosts says the server is restarting; a start with no record of them sweeps them', { timeout: 120_000 }, async () => {
   await using labs = await labFolder({ 'mark/lab.md': markLab() });
   const app = await startTestServer({ labs: (await loadLabCatalog(labs.dir)).labs });
   const started = await startLabSession(app.url, 'mark');
@@ -14,8 +14,10 @@ test('a shutdown that keeps hosts tells the learner, and the next start sweeps t
   await client.waitFor(() => client.of('attached').length > 0, 'the terminal', 30_000);
 
   await app.close({ keepHosts: true });
-  await client.waitFor(() => client.of('ended').length > 0, 'the end message');
-  assert.deepEqual(client.of('ended')[0], { type: 'ended', reason: 'shutdown' });
+  await client.waitFor(() => client.closed !== undefined, 'the socket to close');
+  assert.deepEqual(client.of('restarting'), [{ type: 'restarting' }]);
+  assert.equal(client.closed!.code, 1012, 'closed as a service restart: the browser comes back');
+  assert.deepEqual(client.of('ended'), [], 'the session did not end');
   const left = await ownedResources(app.config);
   assert.ok(
     left.some((r) => r.startsWith('container')),

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { execInContainer, type ExecOptions, type ExecResult } from './exec.ts';
-import { openDockerShell } from './docker-shell.ts';
+import { openDockerShell, SHELL_SOCKET } from './docker-shell.ts';
 import { HOST_HUB_SCRIPT, hostHubEnv, type HostHub } from './hub/host-hub.ts';
 import type { LabHost, Shell, TerminalSize } from './sandbox.ts';
 
@@ -56,6 +56,17 @@ export class DockerLabHost implements LabHost {
     ].join('\n');
     const result = await this.exec(['sh', '-c', script, 'introduce', this.name, hooksUrl, ...hostsLines], { env: hostHubEnv(hub) });
     if (result.exitCode !== 0) throw new DrydockError('DD_HOST_NOT_READY', `could not set up lab host ${this.name}: ${result.stderr}`);
+  }
+
+  /**
+   * Ends the dtach clients that a server which went away left attached to the learner's shell
+   * (an exec's process outlives its closed connection). The shell itself stays; a client nobody
+   * reads would only take its share of the shell's output. Execs have no parent in the host
+   * (PPID 0), which tells them from dtach's own shell keeper.
+   */
+  async releaseOldShells(): Promise<void> {
+    const script = `ps -eo pid=,ppid=,args= | awk '$2 == 0 && $3 == "dtach" && $5 == "${SHELL_SOCKET}" { print $1 }' | xargs -r kill`;
+    await this.exec(['sh', '-c', script]);
   }
 
   /** Removes the container, and with it the host's disk (a tmpfs). */

@@ -14,17 +14,19 @@ import { LABEL, labelsFor } from './labels.ts';
 import type { HubState } from './hub/hub-answer.ts';
 import { makeHubCertificate, type HubCertificate } from './hub/hub-certificate.ts';
 import type { HostHub } from './hub/host-hub.ts';
-import { ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER, type Mirror } from './mirror.ts';
+import { attachMirror, ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER, type Mirror } from './mirror.ts';
 import { readMirrorCatalog } from './mirror-catalog.ts';
 import { resolveMirrorUpstream } from './mirror-upstream.ts';
 import { HOOKS_HOST_NAME } from '../../shared/platform.ts';
-import type { LabHost, Sandbox, HostGroup, SandboxTimings, HostGroupRequest } from './sandbox.ts';
+import type { LabHost, Sandbox, HostGroup, HostGroupRecord, SandboxTimings, HostGroupRequest } from './sandbox.ts';
 import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
-import { SubnetAllocator } from './subnets.ts';
+import { gatewayOf, SubnetAllocator } from './subnets.ts';
 import { ServerLease } from './server-lease.ts';
 import { sweepOwner } from './sweep.ts';
 import { WarmPool } from './warm-pool.ts';
+import { assertIsolationAvailable, describeIsolation } from './isolation.ts';
+import { handOverCgroups } from './cgroup-handover.ts';
 
 /** Lab hosts as containers on one Docker engine, each session on its own network. */
 export class DockerSandbox implements Sandbox {
@@ -54,10 +56,16 @@ export class DockerSandbox implements Sandbox {
     });
   }
 
-  /** Checks the engine and images, takes the owner's lease, starts the mirror, sweeps leftovers, and starts filling the pool. */
-  static async start(config: Config, log: Logger): Promise<DockerSandbox> {
+  /**
+   * Checks the engine and images, takes the owner's lease, starts the mirror, sweeps leftovers
+   * (all but the host groups in `adopting`, which adoptHostGroup takes over next), and starts
+   * filling the pool.
+   */
+  static async start(config: Config, log: Logger, adopting: readonly HostGroupRecord[] = []): Promise<DockerSandbox> {
     const docker = connectDocker(config.dockerHost);
     await assertEngineAnswers(docker, config.dockerHost);
+    await assertIsolationAvailable(docker, config);
+    log.info({ isolation: config.isolation }, describeIsolation(config.isolation));
     await docker
       .getImage(LABHOST_IMAGE)
       .inspect()
@@ -72,7 +80,7 @@ export class DockerSandbox implements Sandbox {
       const [mirror, hubCertificate] = await Promise.all([ensureMirror(docker, { upstream }, (line) => log.info(line)), makeHubCertificate(docker)]);
       log.info({ upstream: upstream || 'none (offline)' }, 'mirror ready');
       await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort, hubPortOf(config)]);
-      const swept = await sweepOwner(docker, config.owner);
+      const swept = await sweepOwner(docker, config.owner, groupResourceNames(config.owner, adopting));
       if (swept.containers + swept.networks > 0) log.info({ swept }, 'removed what an earlier run left behind');
       const kernel = await detectKernelFeatures();
       log.info({ kernel }, 'kernel features');
@@ -166,15 +174,70 @@ export class DockerSandbox implements Sandbox {
     return Object.assign(session, { timings });
   }
 
+  async adoptHostGroup(record: HostGroupRecord): Promise<HostGroup | undefined> {
+    const id = record.hostGroupId;
+    const networkName = this.resourceName(id);
+    const [network, ...containers] = await Promise.all([
+      this.docker
+        .getNetwork(networkName)
+        .inspect()
+        .catch(() => undefined),
+      ...record.hostNames.map((name) =>
+        this.docker
+          .getContainer(`${networkName}-${name}`)
+          .inspect()
+          .catch(() => undefined),
+      ),
+    ]);
+    const subnet = network?.IPAM?.Config?.[0]?.Subnet as string | undefined;
+    const ours = containers.filter((c) => c?.Config.Labels?.[LABEL.owner] === this.config.owner);
+    const alive = ours.length === containers.length && ours.every((c) => c!.State.Running);
+    if (this.closed || !network || !subnet || !alive) {
+      await Promise.all(
+        ours.map((c) =>
+          this.docker
+            .getContainer(c!.Id)
+            .remove({ force: true })
+            .catch(() => {}),
+        ),
+      );
+      if (network) await removeSessionNetwork(this.docker, { id: network.Id });
+      return undefined;
+    }
+    this.subnets.markUsed(subnet);
+    const hub = { port: hubPortOf(this.config), caPem: this.hubCertificate.caPem };
+    const sessionNetwork = { id: network.Id, name: networkName, subnet, gateway: gatewayOf(subnet) };
+    const group = new DockerHostGroup(id, this.docker, sessionNetwork, this.subnets, this.config.hooksPort, hub, (s) => this.sessions.delete(s));
+    this.sessions.add(group);
+    containers.forEach((c, i) => group.add(new DockerLabHost(this.docker, c!.Id, record.hostNames[i]!)));
+    try {
+      // A mirror recreated meanwhile (a changed setting) is on none of the old networks.
+      const containersOn = Object.values((network.Containers ?? {}) as Record<string, { Name: string }>);
+      if (!containersOn.some((c) => c.Name === MIRROR_CONTAINER)) await attachMirror(this.docker, network.Id);
+      // Again, for what this start made anew: the Docker Hub stand-in's CA, the mirror's address.
+      await group.introduceHosts(record.hostNames);
+      await Promise.all(group.dockerHosts().map((h) => h.releaseOldShells()));
+    } catch (err) {
+      this.log.warn({ err, hosts: id }, 'could not take over the hosts of a recorded session; removing them');
+      await group.dispose();
+      return undefined;
+    }
+    this.log.info({ session: id, hosts: record.hostNames }, 'hosts adopted');
+    return group;
+  }
+
   async close(options: { keepHosts?: boolean } = {}): Promise<void> {
     this.closed = true;
     this.watch?.stop();
     if (!options.keepHosts) {
       await this.pool.close();
       await Promise.all([...this.sessions].map((s) => s.dispose()));
+    } else {
+      // A restart: the waiting hosts stay for the next start's sweep, but no more are made.
+      this.pool.stop();
     }
     await Promise.all(this.removals);
-    // Kept hosts are the next start's to sweep, which the lease allows only once it is released.
+    // Kept hosts are the next start's to adopt or sweep, which the lease allows only once it is released.
     await this.lease.release();
   }
 
@@ -215,6 +278,8 @@ export class DockerSandbox implements Sandbox {
     session?.add(host);
     try {
       await container.start();
+      // Before the learner's first `docker run`: waitForEngine returns only after this.
+      if (this.config.isolation === 'userns') await handOverCgroups(this.docker, container.id);
     } catch (err) {
       if (!session) await host.remove();
       throw err;
@@ -296,6 +361,11 @@ class DockerHostGroup implements HostGroup {
     return this.members;
   }
 
+  /** The hosts as the sandbox made them (with what only the sandbox may do to them). */
+  dockerHosts(): readonly DockerLabHost[] {
+    return this.members;
+  }
+
   get gateway(): string {
     return this.network.gateway;
   }
@@ -367,4 +437,14 @@ class DockerHostGroup implements HostGroup {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
+}
+
+/** The container and network names of recorded host groups: what the start-up sweep leaves for adoption. */
+function groupResourceNames(owner: string, groups: readonly HostGroupRecord[]): Set<string> {
+  return new Set(
+    groups.flatMap((g) => {
+      const network = `drydock-${owner}-${g.hostGroupId}`;
+      return [network, ...g.hostNames.map((name) => `${network}-${name}`)];
+    }),
+  );
 }

@@ -4,6 +4,14 @@ import { runOneShot } from './one-shot.ts';
 
 /** Named for its version: a server of an earlier version left a chain that let hosts reach open ports at any address. */
 const CHAIN = 'DRYDOCK-HOSTS';
+/**
+ * Packets the machine would route from or to a session network. The engine Drydock owns writes no
+ * iptables rules (scripts/engine.sh says why), so nothing else keeps sessions apart: a session
+ * network's traffic stays on its own bridge (bridged packets pass, with br_netfilter they cross
+ * FORWARD too) and nothing is routed to or from it, to another session or anywhere else. On an
+ * engine that writes its own rules this repeats what they already do.
+ */
+const FORWARD_CHAIN = 'DRYDOCK-SESSIONS';
 
 /**
  * Keeps lab hosts away from the machine they run on. A session network is internal (no route
@@ -33,13 +41,26 @@ export async function ensureHostFirewall(docker: Docker, subnetPool: string, ope
   const script = [
     'set -e',
     `iptables -w -S ${CHAIN} >/dev/null 2>&1 || printf "%s" "$2" | iptables-restore -w --noflush`,
+    // From the pool to the pool: a server with another pool (on the other engine, see
+    // docs/operators.md) opens its ports to its own hosts only.
     ...openPorts.map((port) => {
-      const rule = `${CHAIN} -d "$1" -p tcp --dport ${port} -j RETURN`;
+      const rule = `${CHAIN} -s "$1" -d "$1" -p tcp --dport ${port} -j RETURN`;
       return `iptables -w -C ${rule} 2>/dev/null || iptables -w -I ${rule.replace(CHAIN, `${CHAIN} 2`)}`;
     }),
     `iptables -w -C INPUT -s "$1" -j ${CHAIN} 2>/dev/null || iptables -w -I INPUT -s "$1" -j ${CHAIN}`,
+    `iptables -w -S ${FORWARD_CHAIN} >/dev/null 2>&1 || printf "%s" "$3" | iptables-restore -w --noflush`,
+    `iptables -w -C FORWARD -s "$1" -j ${FORWARD_CHAIN} 2>/dev/null || iptables -w -I FORWARD -s "$1" -j ${FORWARD_CHAIN}`,
+    `iptables -w -C FORWARD -d "$1" -j ${FORWARD_CHAIN} 2>/dev/null || iptables -w -I FORWARD -d "$1" -j ${FORWARD_CHAIN}`,
   ].join('\n');
-  const { exitCode, output } = await runOneShot(docker, [script, 'firewall', subnetPool, chain], {
+  const forward = [
+    '*filter',
+    `:${FORWARD_CHAIN} - [0:0]`,
+    `-A ${FORWARD_CHAIN} -m physdev --physdev-is-bridged -j ACCEPT`,
+    `-A ${FORWARD_CHAIN} -j DROP`,
+    'COMMIT',
+    '',
+  ].join('\n');
+  const { exitCode, output } = await runOneShot(docker, [script, 'firewall', subnetPool, chain, forward], {
     NetworkMode: 'host',
     CapAdd: ['NET_ADMIN', 'NET_RAW'],
   });

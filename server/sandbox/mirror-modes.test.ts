@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer } from '../test-support/test-server.ts';
+import { startTestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { forgetMirrorRepositories } from '../test-support/mirror-repos.ts';
 import { sh, testConfig } from '../test-support/sandbox.ts';
@@ -140,7 +140,7 @@ describe('adding images to the mirror, and pulling through from an upstream', { 
         env.includes(`REGISTRY_PROXY_REMOTEURL=http://${info.NetworkSettings.Networks.bridge!.IPAddress}:5000`),
         'the mirror runs as a pull-through cache',
       );
-      const { session, token } = await app.sessions.start(lab.id, 'learner');
+      const { session, token } = await app.sessions.start(lab.id, testOwner('learner'));
       const host = app.sessions.authorize(session.id, token).hosts.host('node1');
       await sh(
         host,

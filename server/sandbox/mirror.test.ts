@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
@@ -18,7 +18,7 @@ describe('the platform mirror, seen from a lab host', { timeout: 180_000 }, () =
 
   before(async () => {
     app = await startTestServer({ labs: [lab] });
-    const { session, token } = await app.sessions.start(lab.id, 'learner');
+    const { session, token } = await app.sessions.start(lab.id, testOwner('learner'));
     host = app.sessions.authorize(session.id, token).hosts.host('node1');
   });
   after(async () => app?.close());

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
@@ -33,7 +33,7 @@ describe('what a lab host can reach', { timeout: 180_000 }, () => {
     machineService.listen(0, '0.0.0.0');
     await once(machineService, 'listening');
     const start = async (labId: string, client: string) => {
-      const { session, token } = await app.sessions.start(labId, client);
+      const { session, token } = await app.sessions.start(labId, testOwner(client));
       return app.sessions.authorize(session.id, token).hosts;
     };
     mine = await start(lab.id, 'learner-a');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../../bench/stats.ts';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { measureEcho } from '../test-support/echo-probe.ts';
 import { sh } from '../test-support/sandbox.ts';
@@ -25,9 +25,9 @@ describe('noisy neighbours are contained by their own limits', { timeout: 240_00
   let quiet: NodeSessionClient;
 
   before(async () => {
-    app = await startTestServer({ labs: [lab], config: LIMITS, policy: { limits: { perClient: 2, total: 2 } } });
+    app = await startTestServer({ labs: [lab], config: LIMITS, policy: { limits: { perLearner: 2, perAddress: 60, total: 2 } } });
     const connect = async (client: string) => {
-      const { session, token } = await app.sessions.start(lab.id, client);
+      const { session, token } = await app.sessions.start(lab.id, testOwner(client));
       const socket = await NodeSessionClient.connect(app.url, session.id, token, { keepOutput: false });
       await socket.waitFor(() => socket.of('attached').length === 1, 'the terminal');
       return { socket, host: app.sessions.authorize(session.id, token).hosts.host('node1') };

@@ -18,7 +18,10 @@ export async function runOneShot(docker: Docker, args: readonly string[], hostCo
     Entrypoint: ['sh', '-c', ...args],
     // A terminal: the logs come back as written, without the engine's stream framing.
     Tty: true,
-    HostConfig: { AutoRemove: false, ...hostConfig },
+    // The platform's own helper, not a learner's: on an engine that remaps user namespaces it
+    // keeps the machine's (the firewall needs the machine's network namespace, which a remapped
+    // container may not join).
+    HostConfig: { AutoRemove: false, UsernsMode: 'host', ...hostConfig },
   });
   try {
     await container.start();

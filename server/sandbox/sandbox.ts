@@ -67,6 +67,12 @@ export interface HostGroupRequest {
   hostNames: readonly string[];
 }
 
+/** The host group of a running session as a store recorded it: enough to find its hosts again. */
+export interface HostGroupRecord {
+  hostGroupId: string;
+  hostNames: readonly string[];
+}
+
 export interface SandboxTimings {
   /** Milliseconds from request to every host's engine answering. */
   readyMs: number;
@@ -77,13 +83,22 @@ export interface SandboxTimings {
 export interface Sandbox {
   readonly kernel: KernelFeatures;
   createHostGroup(request: HostGroupRequest): Promise<HostGroup & { timings: SandboxTimings }>;
+  /**
+   * Takes over the hosts of a session that a server which went away (a restart, a crash) left
+   * running, as they were: their shells, their containers, their network. Undefined when one of
+   * them is gone or stopped; whatever is left of the group is removed then.
+   */
+  adoptHostGroup(record: HostGroupRecord): Promise<HostGroup | undefined>;
   /** What keeps lab hosts from starting right now (the engine not answering), if anything. */
   engineProblem(): Promise<string | undefined>;
   /** Ready hosts waiting in the warm pool right now. */
   poolSize(): number;
   /** Waits until the warm pool is full (tests and benchmarks use it to measure from a known state). */
   poolFilled(): Promise<void>;
-  /** Removes every session's hosts and the pool; with keepHosts, leaves them to the next start's sweep. */
+  /**
+   * Removes every session's hosts and the pool; with keepHosts, leaves them all running for the
+   * next start, which adopts the hosts of the sessions still recorded and sweeps the rest.
+   */
   close(options?: { keepHosts?: boolean }): Promise<void>;
 }
 

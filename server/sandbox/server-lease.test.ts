@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DrydockError } from '../errors/drydock-error.ts';
-import { startTestServer } from '../test-support/test-server.ts';
+import { startTestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { sh } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
@@ -14,7 +14,7 @@ describe('two servers of one owner on one engine', { timeout: 120_000 }, () => {
   test("the second is refused, naming the first, and the first one's session keeps working", async () => {
     const first = await startTestServer({ labs: [lab] });
     try {
-      const { session, token } = await first.sessions.start(lab.id, 'learner');
+      const { session, token } = await first.sessions.start(lab.id, testOwner('learner'));
       const host = first.sessions.authorize(session.id, token).hosts.host('node1');
       await sh(host, 'echo before > /root/work');
 
@@ -37,7 +37,7 @@ describe('two servers of one owner on one engine', { timeout: 120_000 }, () => {
 
   test('a stopped server leaves the owner free, and the next one sweeps what it kept', async () => {
     const first = await startTestServer({ labs: [lab] });
-    const { session, token } = await first.sessions.start(lab.id, 'learner');
+    const { session, token } = await first.sessions.start(lab.id, testOwner('learner'));
     const containerId = first.sessions.authorize(session.id, token).hosts.host('node1').containerId;
     await first.close({ keepHosts: true });
 

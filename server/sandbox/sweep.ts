@@ -9,10 +9,13 @@ export interface SweepReport {
 
 /**
  * Removes what an earlier run of this owner left behind: hosts (their disks are tmpfs and go with
- * them), session and pool networks. The mirror and its data are the platform's and stay.
+ * them), session and pool networks, warm-pool hosts included. `keep` names the containers and
+ * networks of sessions still running, which the new server adopts. The mirror and its data are
+ * the platform's and stay.
  */
-export async function sweepOwner(docker: Docker, owner: string): Promise<SweepReport> {
-  const containers = await docker.listContainers({ all: true, filters: ownerFilter(owner, 'host') });
+export async function sweepOwner(docker: Docker, owner: string, keep: ReadonlySet<string> = new Set()): Promise<SweepReport> {
+  const kept = (names: readonly string[]) => names.some((n) => keep.has(n.replace(/^\//, '')));
+  const containers = (await docker.listContainers({ all: true, filters: ownerFilter(owner, 'host') })).filter((c) => !kept(c.Names));
   await Promise.all(
     containers.map((c) =>
       docker
@@ -24,7 +27,7 @@ export async function sweepOwner(docker: Docker, owner: string): Promise<SweepRe
   const networks = [
     ...(await docker.listNetworks({ filters: ownerFilter(owner, 'session-network') })),
     ...(await docker.listNetworks({ filters: ownerFilter(owner, 'pool-network') })),
-  ];
+  ].filter((n) => !kept([n.Name]));
   await Promise.all(networks.map((n) => removeSessionNetwork(docker, { id: n.Id })));
   return { containers: containers.length, networks: networks.length };
 }

@@ -54,6 +54,17 @@ test('close destroys the waiting items and stops refilling', async () => {
   assert.equal(pool.available, 0);
 });
 
+test('stop leaves the waiting items for the next start and makes no more', async () => {
+  const { pool, destroyed } = counterPool(2);
+  await pool.filled();
+  pool.stop();
+  assert.equal(pool.take(), 0);
+  await tick();
+  await tick();
+  assert.equal(pool.available, 1, 'no replacement made');
+  assert.deepEqual(destroyed, [], 'nothing destroyed');
+});
+
 test('a failing factory reports the error and does not spin', async () => {
   const errors: unknown[] = [];
   let calls = 0;

@@ -94,6 +94,15 @@ export class WarmPool<T> {
   }
 
   /**
+   * Stops making items and leaves the waiting ones as they are (a server restarting: the next
+   * start sweeps them); an item still being made is destroyed once it is done.
+   */
+  stop(): void {
+    this.closed = true;
+    this.notify();
+  }
+
+  /**
    * Stops refilling and destroys every waiting item; items still being made are destroyed when
    * done, before this resolves (a server that exits right after must not leave one behind).
    */

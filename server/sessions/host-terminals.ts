@@ -16,8 +16,11 @@ export interface CommandFinished {
 
 /** Who sees the terminals: the learner's browser, as the session forwards it. */
 export interface TerminalViewer {
-  /** The host's terminal (re)attached: its recent output follows. */
-  attached(host: string, index: number): void;
+  /**
+   * The host's terminal (re)attached: its recent output follows. `restored`: the shell was taken
+   * over after a server restart, and what it showed before that is not among that output.
+   */
+  attached(host: string, index: number, restored: boolean): void;
   /** Output of the terminal of the host at this index of the session's host list, as a list of chunks. */
   output(hostIndex: number, chunks: readonly Buffer[]): void;
   /** The host's shell ended (the learner typed `exit`). */
@@ -31,6 +34,10 @@ export class HostTerminals {
   /** Restarts under way: one shell per host, however many restart messages arrive meanwhile. */
   private readonly restarts = new Map<string, Promise<void>>();
   private viewer: TerminalViewer | undefined;
+  /** Hosts whose shell a restarted server took over (until a new shell replaces it). */
+  private readonly restored = new Set<string>();
+  /** Read-only viewers (instructors watching), with each one's taps by host. */
+  private readonly watchers = new Map<TerminalViewer, Map<string, Unsubscribe>>();
   private readonly commandFinished = new Emitter<CommandFinished>();
   readonly onCommandFinished = this.commandFinished.event;
 
@@ -39,8 +46,12 @@ export class HostTerminals {
     private readonly replayBytes: number,
   ) {}
 
-  /** Opens a shell in every host, so the first prompt is waiting before the browser connects. */
-  static async open(hosts: readonly LabHost[], replayBytes: number): Promise<HostTerminals> {
+  /**
+   * Opens a shell in every host, so the first prompt is waiting before the browser connects.
+   * `restored`: the hosts were taken over after a server restart; each shell is the one that
+   * ran before (see docker-shell.ts), re-attached.
+   */
+  static async open(hosts: readonly LabHost[], replayBytes: number, options: { restored?: boolean } = {}): Promise<HostTerminals> {
     const terminals = new HostTerminals(hosts, replayBytes);
     try {
       await Promise.all(hosts.map((h) => terminals.openShell(h)));
@@ -48,6 +59,7 @@ export class HostTerminals {
       terminals.close();
       throw err;
     }
+    if (options.restored) for (const host of hosts) terminals.restored.add(host.name);
     return terminals;
   }
 
@@ -70,6 +82,19 @@ export class HostTerminals {
     };
   }
 
+  /**
+   * Shows every terminal to a read-only viewer besides the learner's: recent output, then live
+   * output, unbatched and outside flow control (the learner's pace never waits for it).
+   */
+  watch(viewer: TerminalViewer): Unsubscribe {
+    this.watchers.set(viewer, new Map());
+    for (const host of this.hosts) this.tapOne(viewer, host.name);
+    return () => {
+      for (const stop of this.watchers.get(viewer)?.values() ?? []) stop();
+      this.watchers.delete(viewer);
+    };
+  }
+
   /** Opens a new shell in a host whose shell has exited. */
   restart(host: string): Promise<void> {
     if (!this.get(host).isExited) return Promise.resolve();
@@ -77,7 +102,9 @@ export class HostTerminals {
     if (!restart) {
       restart = this.openShell(this.hosts.find((h) => h.name === host)!)
         .then(() => {
+          this.restored.delete(host);
           if (this.viewer) this.attachOne(host);
+          for (const watcher of this.watchers.keys()) this.tapOne(watcher, host);
         })
         .finally(() => this.restarts.delete(host));
       this.restarts.set(host, restart);
@@ -90,6 +117,7 @@ export class HostTerminals {
     this.terminals.clear();
     this.sinks.clear();
     this.viewer = undefined;
+    this.watchers.clear();
     this.commandFinished.clear();
   }
 
@@ -100,7 +128,10 @@ export class HostTerminals {
       flow: FLOW,
       batch: BATCH,
       onCommandFinished: (exitCode) => this.commandFinished.fire({ host: host.name, exitCode }),
-      onExit: () => this.viewer?.exited(host.name),
+      onExit: () => {
+        this.viewer?.exited(host.name);
+        for (const watcher of this.watchers.keys()) watcher.exited(host.name);
+      },
     });
     this.terminals.get(host.name)?.close();
     this.terminals.set(host.name, terminal);
@@ -112,12 +143,25 @@ export class HostTerminals {
     this.sinks.clear();
   }
 
+  private tapOne(viewer: TerminalViewer, host: string): void {
+    const taps = this.watchers.get(viewer)!;
+    const index = this.hosts.findIndex((h) => h.name === host);
+    taps.get(host)?.();
+    viewer.attached(host, index, this.restored.has(host));
+    const terminal = this.get(host);
+    taps.set(
+      host,
+      terminal.tap((chunk) => viewer.output(index, [chunk])),
+    );
+    if (terminal.isExited) viewer.exited(host);
+  }
+
   private attachOne(host: string): void {
     const viewer = this.viewer!;
     const index = this.hosts.findIndex((h) => h.name === host);
     const sink: OutputSink = (chunks) => viewer.output(index, chunks);
     this.sinks.set(host, sink);
-    viewer.attached(host, index);
+    viewer.attached(host, index, this.restored.has(host));
     const terminal = this.get(host);
     terminal.attach(sink);
     if (terminal.isExited) viewer.exited(host);

@@ -5,12 +5,15 @@ import type { WebhookInbox } from '../webhooks/webhook-inbox.ts';
 import type { Lab } from '../labs/lab.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { HostGroup } from '../sandbox/sandbox.ts';
-import type { Unsubscribe } from '../support/emitter.ts';
+import { Emitter, type Unsubscribe } from '../support/emitter.ts';
 import type { TerminalViewer } from './host-terminals.ts';
 import type { Lifetime } from './lifetime.ts';
 import type { AttachedBrowser } from './attached-browser.ts';
+import type { LabPasses } from './lasting-progress.ts';
+import type { SessionOwner } from './session-owner.ts';
 import { tokenMatches } from './session-token.ts';
 import { StepProgress, type StepResult } from './step-progress.ts';
+import type { SessionRecordChange } from './session-records.ts';
 import { Workbench, type WorkbenchDeps } from './workbench.ts';
 
 /** After a command, the current step is checked at once and again after these delays. */
@@ -19,6 +22,8 @@ const FOLLOW_UP_MS = [1_000, 3_000];
 export interface LabSessionDeps extends WorkbenchDeps {
   /** Registry notifications received for the session's hosts (the webhook lessons). */
   hooks?: WebhookInbox;
+  /** The session's lifetime or hosts changed: its record in the store follows (see session-records.ts). */
+  recordChange?: (id: string, change: SessionRecordChange) => void;
   log: Logger;
   now: () => number;
 }
@@ -27,13 +32,22 @@ export interface LabSessionOptions {
   id: string;
   tokenDigest: Buffer;
   lab: Lab;
+  owner: SessionOwner;
+  /** The learner's earlier passes of this lab, and where new ones are recorded. */
+  passes?: LabPasses;
   lifetime: Lifetime;
+  /** A session a restarted server took over: when its hosts began (steps first passed since then passed in it). */
+  runStartedAt?: number;
   /** Its hosts, terminals and checks, already opened (Workbench.open). */
   workbench: Workbench;
   deps: LabSessionDeps;
   /** The session ended: its manager lets it go. */
   onEnded: (session: LabSession) => void;
 }
+
+/** What happens in a session that others follow (the live class view): progress, checks, the browser, the end. */
+export type SessionActivity =
+  { type: 'steps' } | { type: 'checked'; index: number; result: StepResult; byLearner: boolean } | { type: 'connection' } | { type: 'ended' };
 
 /**
  * One learner's run of a lab: its hosts with their terminals, its progress, its deadlines, and
@@ -56,10 +70,18 @@ export class LabSession {
   private followUps: NodeJS.Timeout[] = [];
   /** Dev mode: a new version of the lab that waits for the next reset (its hosts or steps differ). */
   private nextLab: Lab | undefined;
+  /** Read-only viewers of the terminals (an instructor): they follow the session across resets. */
+  private readonly watchers = new Map<TerminalViewer, Unsubscribe | undefined>();
+  private readonly activity = new Emitter<SessionActivity>();
+  readonly onActivity = this.activity.event;
 
   readonly id: string;
+  readonly owner: SessionOwner;
   readonly lifetime: Lifetime;
   private readonly tokenDigest: Buffer;
+  private readonly passes: LabPasses | undefined;
+  /** When the current hosts began (start or reset): a step first passed before it was passed before. */
+  private runStartedAt: number;
   private currentLab: Lab;
   private readonly deps: LabSessionDeps;
   private readonly onEnded: (session: LabSession) => void;
@@ -68,11 +90,18 @@ export class LabSession {
     ({ id: this.id, tokenDigest: this.tokenDigest, lab: this.currentLab, lifetime: this.lifetime, deps: this.deps, onEnded: this.onEnded } = options);
     this.hostGroup = options.workbench.hosts;
     this.lastCheckAt = this.deps.now();
+    ({ owner: this.owner, passes: this.passes } = options);
+    this.runStartedAt = options.runStartedAt ?? this.deps.now();
     this.progress = new StepProgress({
       stepCount: this.currentLab.steps.length,
       verify: this.deps.checker && ((index) => this.verifyStep(index)),
-      onChange: (steps) => this.client?.message({ type: 'steps', steps: [...steps] }),
+      onChange: (steps) => {
+        this.recordPasses(steps);
+        this.client?.message({ type: 'steps', steps: [...this.steps] });
+        this.activity.fire({ type: 'steps' });
+      },
       onError: (err) => this.deps.log.error({ err, session: this.id }, 'step checks failed to run'),
+      onResult: (index, result, byLearner) => this.activity.fire({ type: 'checked', index, result, byLearner }),
     });
     this.use(options.workbench);
   }
@@ -85,13 +114,21 @@ export class LabSession {
     return this.client !== undefined;
   }
 
+  /** The steps' statuses, each with when it first passed before this run of the hosts. */
   get steps(): readonly StepStatus[] {
-    return this.progress.view;
+    return this.progress.view.map((status, index) => {
+      const at = this.passes?.earlier(this.currentLab.steps[index]?.id ?? '');
+      return at !== undefined && at < this.runStartedAt ? { ...status, passedBefore: at } : status;
+    });
   }
 
   /** Its hosts and their addresses (the port proxy reaches services there). */
   get hosts(): HostGroup {
     return this.hostGroup;
+  }
+
+  get learnerId(): string {
+    return this.owner.learnerId;
   }
 
   tokenMatches(token: string): boolean {
@@ -170,8 +207,9 @@ export class LabSession {
     this.client = client;
     previous?.message({ type: 'ended', reason: 'replaced' });
     this.touch();
+    this.activity.fire({ type: 'connection' });
     client.message({ type: 'session', session: this.view() });
-    client.message({ type: 'steps', steps: [...this.progress.view] });
+    client.message({ type: 'steps', steps: [...this.steps] });
     const events = this.deps.hooks?.events(this.hostGroup.id) ?? [];
     if (events.length > 0) client.message({ type: 'registryEvents', events: events.map((r) => ({ receivedAt: r.receivedAt, event: r.event })) });
     this.showTerminals();
@@ -183,6 +221,25 @@ export class LabSession {
     this.stopViewing = undefined;
     this.client = undefined;
     this.touch();
+    this.activity.fire({ type: 'connection' });
+  }
+
+  /** A message from the instructor, shown in the learner's lab view; false when no browser is attached to show it. */
+  notify(text: string): boolean {
+    this.client?.message({ type: 'notice', text, sentAt: this.deps.now() });
+    return this.client !== undefined;
+  }
+
+  /**
+   * Shows the terminals to a read-only viewer (an instructor watching): their recent output, then
+   * everything that follows, outside the learner's flow control. Nothing comes back from it.
+   */
+  watch(viewer: TerminalViewer): Unsubscribe {
+    this.watchers.set(viewer, this.workbench?.terminals.watch(viewer));
+    return () => {
+      this.watchers.get(viewer)?.();
+      this.watchers.delete(viewer);
+    };
   }
 
   /** Acts on a validated message from the attached browser. */
@@ -213,6 +270,7 @@ export class LabSession {
   extend(): void {
     this.assertLive();
     this.lifetime.extend(this.deps.now());
+    this.deps.recordChange?.(this.id, { expiresAt: this.lifetime.expiresAt, maxExpiresAt: this.lifetime.maxExpiresAt });
     this.broadcastView();
   }
 
@@ -224,6 +282,7 @@ export class LabSession {
     this.touch();
     this.broadcastView();
     const old = this.release();
+    this.runStartedAt = this.deps.now();
     this.progress.reset();
     if (this.nextLab) {
       this.currentLab = this.nextLab;
@@ -240,6 +299,7 @@ export class LabSession {
         return;
       }
       this.use(fresh);
+      this.deps.recordChange?.(this.id, { hostGroupId: fresh.hosts.id, hostNames: fresh.hosts.hosts.map((h) => h.name) });
     } catch (err) {
       await this.end('ended');
       throw new DrydockError('DD_HOST_NOT_READY', 'the fresh lab hosts could not be started; the session has ended', { cause: err });
@@ -249,8 +309,32 @@ export class LabSession {
     this.showTerminals();
   }
 
-  /** Ends the session and removes its hosts (unless kept). Safe to call more than once. */
-  end(reason: EndReason, options: { keepHosts?: boolean } = {}): Promise<void> {
+  /**
+   * A session a restarted server took over: the steps passed in it before the restart are passed
+   * again, and the current one is checked at once (the learner may have finished it meanwhile).
+   */
+  resume(): void {
+    const passed = this.currentLab.steps.flatMap((step, index) => ((this.passes?.earlier(step.id) ?? -1) >= this.runStartedAt ? [index] : []));
+    this.progress.restorePassed(passed);
+    this.progress.check('timer');
+  }
+
+  /**
+   * The server is stopping and keeps this session for its next start (its record stays in the
+   * store): the hosts and their shells keep running, and the browser is told to reconnect.
+   */
+  async suspend(): Promise<void> {
+    if (this.ending) return;
+    this.ending = Promise.resolve();
+    this.clearFollowUps();
+    const client = this.client;
+    this.client = undefined;
+    await this.release()?.dispose({ keepHosts: true });
+    client?.message({ type: 'restarting' });
+  }
+
+  /** Ends the session and removes its hosts. Safe to call more than once. */
+  end(reason: EndReason): Promise<void> {
     this.ending ??= (async () => {
       this.state = 'ended';
       this.clearFollowUps();
@@ -259,9 +343,9 @@ export class LabSession {
       const client = this.client;
       this.client = undefined;
       this.onEnded(this);
+      this.activity.fire({ type: 'ended' });
       try {
-        // Kept hosts are left to the next start's sweep (a fast shutdown, e.g. for an upgrade).
-        await workbench?.dispose(options);
+        await workbench?.dispose();
       } finally {
         client?.message({ type: 'session', session: this.view() });
         client?.message({ type: 'ended', reason });
@@ -280,6 +364,7 @@ export class LabSession {
       this.commandFinished();
     });
     this.watchHosts(workbench.hosts);
+    for (const viewer of this.watchers.keys()) this.watchers.set(viewer, workbench.terminals.watch(viewer));
   }
 
   /** Stops working on the current workbench and hands it over for disposal. */
@@ -297,7 +382,7 @@ export class LabSession {
     const client = this.client;
     if (!client || !this.workbench) return;
     const viewer: TerminalViewer = {
-      attached: (host, index) => client.message({ type: 'attached', host, index }),
+      attached: (host, index, restored) => client.message({ type: 'attached', host, index, ...(restored ? { restored } : {}) }),
       output: (index, chunks) => client.output(index, chunks),
       exited: (host) => client.message({ type: 'exited', host }),
     };
@@ -321,6 +406,14 @@ export class LabSession {
   private clearFollowUps(): void {
     for (const timer of this.followUps) clearTimeout(timer);
     this.followUps = [];
+  }
+
+  /** Steps passing now are recorded (the first pass of each is kept beyond the session). */
+  private recordPasses(steps: readonly StepStatus[]): void {
+    steps.forEach((status, index) => {
+      const step = this.currentLab.steps[index];
+      if (status.status === 'passed' && step) this.passes?.passed(step.id);
+    });
   }
 
   private verifyStep(index: number): Promise<StepResult> {

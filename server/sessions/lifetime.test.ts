@@ -31,3 +31,12 @@ test('a session nobody touches for the idle time is idle; activity postpones tha
 test('an initial time above the maximum is capped', () => {
   assert.equal(new Lifetime({ ...policy, initialMs: 2 * policy.maxMs }, 5).expiresAt, 5 + policy.maxMs);
 });
+
+test('a session taken over after a restart keeps its start and deadline; its idle time starts at the takeover', () => {
+  const life = new Lifetime(policy, 40 * minute, { startedAt: 0, expiresAt: 45 * minute });
+  assert.equal(life.startedAt, 0);
+  assert.equal(life.expiresAt, 45 * minute);
+  assert.equal(life.maxExpiresAt, 60 * minute);
+  assert.equal(life.expiry(44 * minute), undefined, 'not idle: the server was away, not the learner');
+  assert.equal(life.expiry(45 * minute), 'expired');
+});

@@ -19,13 +19,15 @@ export class Lifetime {
   private deadline: number;
   private lastActivity: number;
 
+  /** `recorded`: a session a restarted server takes over keeps its start and deadline; its idle time starts now. */
   constructor(
     private readonly policy: LifetimePolicy,
     now: number,
+    recorded?: { startedAt: number; expiresAt: number },
   ) {
-    this.startedAt = now;
+    this.startedAt = recorded?.startedAt ?? now;
     this.lastActivity = now;
-    this.deadline = Math.min(now + policy.initialMs, this.maxExpiresAt);
+    this.deadline = Math.min(recorded?.expiresAt ?? now + policy.initialMs, this.maxExpiresAt);
   }
 
   get expiresAt(): number {

@@ -10,6 +10,7 @@ import type { LabSession } from './lab-session.ts';
 import { SessionManager } from './session-manager.ts';
 import { RecordingClient } from '../test-support/recording-client.ts';
 import { testLab } from '../test-support/test-lab.ts';
+import { testOwner } from '../test-support/test-server.ts';
 
 // Integration tests: sessions over a real engine and real shells, without HTTP in between.
 describe('sessions on the real engine', { timeout: 180_000 }, () => {
@@ -27,14 +28,14 @@ describe('sessions on the real engine', { timeout: 180_000 }, () => {
       labs: { get: (id) => (id === lab.id ? lab : undefined) },
       policy: {
         lifetime: { initialMs: 60_000, extendMs: 60_000, maxMs: 120_000, idleMs: 1_500 },
-        limits: { perClient: 1, total: 2 },
+        limits: { perLearner: 1, perAddress: 60, total: 2 },
         replayBytes: 64 * 1024,
         sweepMs: 100,
         checkIntervalMs: 60_000,
       },
       log: createLogger('silent'),
     });
-    ({ session, token } = await sessions.start(lab.id, 'learner-a'));
+    ({ session, token } = await sessions.start(lab.id, testOwner('learner-a')));
   });
 
   after(async () => {
@@ -114,8 +115,8 @@ describe('sessions on the real engine', { timeout: 180_000 }, () => {
   });
 
   test('limits: one session per client here, with a message that says so', async () => {
-    await assert.rejects(sessions.start(lab.id, 'learner-a'), { code: 'DD_SESSION_LIMIT' });
-    await assert.rejects(sessions.start('no-such-lab', 'learner-b'), { code: 'DD_LAB_NOT_FOUND' });
+    await assert.rejects(sessions.start(lab.id, testOwner('learner-a')), { code: 'DD_SESSION_LIMIT' });
+    await assert.rejects(sessions.start('no-such-lab', testOwner('learner-b')), { code: 'DD_LAB_NOT_FOUND' });
   });
 
   test('only the right token opens a session', () => {
@@ -170,7 +171,7 @@ describe('sessions on the real engine', { timeout: 180_000 }, () => {
   });
 
   test('ending frees the place and leaves nothing behind', async () => {
-    const next = await sessions.start(lab.id, 'learner-a');
+    const next = await sessions.start(lab.id, testOwner('learner-a'));
     await next.session.end('ended');
     assert.equal(sessions.count, 0);
     await sessions.close();

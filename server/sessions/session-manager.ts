@@ -8,9 +8,14 @@ import type { Sandbox } from '../sandbox/sandbox.ts';
 import { LabSession, type LabSessionDeps } from './lab-session.ts';
 import { Lifetime, type LifetimePolicy } from './lifetime.ts';
 import { SessionLimits, type LimitPolicy } from './session-limits.ts';
+import type { LastingProgress } from './lasting-progress.ts';
+import type { SessionOwner } from './session-owner.ts';
+import type { SessionRecorder, SessionRecordChange } from './session-records.ts';
+import type { SessionRecord } from '../store/store.ts';
 import { createSessionId, createToken, digestToken } from './session-token.ts';
 import type { StepChecker } from './step-checker.ts';
 import { Workbench } from './workbench.ts';
+import { Emitter } from '../support/emitter.ts';
 
 /** Where sessions find labs by id; in dev mode it also says when a lab's file changed. */
 export interface LabLookup {
@@ -36,6 +41,10 @@ export interface SessionManagerDeps {
   /** Where registry notifications from lab hosts arrive; sessions show them and re-check. */
   hooks?: WebhookInbox;
   metrics?: Pick<Metrics, 'sessionStarted'>;
+  /** The learners' first passes (the store): shown as done before, recorded as steps pass. */
+  progress?: LastingProgress;
+  /** Where running sessions are recorded, for the next start to take over (the store). */
+  records?: SessionRecorder;
   policy: SessionPolicy;
   log: Logger;
   now?: () => number;
@@ -46,7 +55,7 @@ export interface SessionManagerDeps {
  * them when the learner says so or a deadline passes (which removes their hosts).
  *
  * @example
- * const { session, token } = await sessions.start('registry-basics', request.ip);
+ * const { session, token } = await sessions.start('registry-basics', { learnerId, address: request.ip });
  * sessions.authorize(session.id, token).connect(client);
  */
 export class SessionManager {
@@ -57,6 +66,9 @@ export class SessionManager {
   private readonly sweeper: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private closed = false;
+  private readonly started = new Emitter<LabSession>();
+  /** Every session that starts, once it runs (the live class view follows them). */
+  readonly onSessionStarted = this.started.event;
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.limits = new SessionLimits(deps.policy.limits);
@@ -90,6 +102,11 @@ export class SessionManager {
     return this.sessions.size;
   }
 
+  /** The running sessions. */
+  running(): IterableIterator<LabSession> {
+    return this.sessions.values();
+  }
+
   /** The state of every running session, and how many lab hosts they hold (for the metrics). */
   states(): string[] {
     return [...this.sessions.values()].map((s) => s.view().state);
@@ -101,20 +118,24 @@ export class SessionManager {
     return hosts;
   }
 
-  /** Starts a session of a lab for a client (its address); the token is shown once, here. */
-  async start(labId: string, client: string): Promise<{ session: LabSession; token: string }> {
+  /** Starts a session of a lab for a learner; the token is shown once, here. */
+  async start(labId: string, owner: SessionOwner): Promise<{ session: LabSession; token: string }> {
     if (this.closed) throw new DrydockError('DD_SANDBOX_CAPACITY', 'the server is shutting down');
     const lab = this.deps.labs.get(labId);
     if (!lab) throw new DrydockError('DD_LAB_NOT_FOUND', `there is no lab "${labId}"`);
-    const release = this.limits.reserve(client);
+    const release = this.limits.reserve(owner);
     try {
+      const passes = await this.deps.progress?.ofLab(owner.learnerId, lab.id);
       const deps = this.sessionDeps();
       const workbench = await Workbench.open(lab, deps);
       const token = createToken();
+      const tokenDigest = digestToken(token);
       const session = new LabSession({
         id: createSessionId(),
-        tokenDigest: digestToken(token),
+        tokenDigest,
         lab,
+        owner,
+        passes,
         lifetime: new Lifetime(this.deps.policy.lifetime, this.now()),
         workbench,
         deps,
@@ -122,8 +143,13 @@ export class SessionManager {
       });
       this.sessions.set(session.id, session);
       this.releases.set(session.id, release);
-      this.deps.log.info({ session: session.id, lab: lab.id, client, ...workbench.timings }, 'session started');
+      await this.deps.records?.saved(recordOf(session, tokenDigest));
+      this.deps.log.info(
+        { session: session.id, lab: lab.id, learner: owner.learnerId, address: owner.address, ...workbench.timings },
+        'session started',
+      );
       this.deps.metrics?.sessionStarted(workbench.timings.readyMs, workbench.timings.pooled);
+      this.started.fire(session);
       if (this.closed) await session.end('shutdown');
       return { session, token };
     } catch (err) {
@@ -158,15 +184,70 @@ export class SessionManager {
     }
   }
 
-  /** Ends every session (server shutdown), telling attached learners; hosts are removed unless kept. */
+  /**
+   * Takes over the sessions a server that went away recorded (see restorableRecords): each comes
+   * back under its id, token and deadlines, on its hosts with their shells still running, and its
+   * current step is checked at once. One whose hosts are gone is forgotten, its record removed.
+   */
+  async restore(records: readonly SessionRecord[]): Promise<void> {
+    await Promise.all(
+      records.map(async (record) => {
+        try {
+          if (await this.restoreOne(record)) return;
+          this.deps.log.warn({ session: record.id, lab: record.labId }, 'a recorded session could not be taken over: its hosts are gone');
+        } catch (err) {
+          this.deps.log.error({ err, session: record.id }, 'could not take over a recorded session');
+        }
+        await this.deps.records?.removed(record.id);
+      }),
+    );
+  }
+
+  /**
+   * Server shutdown. With keepHosts (a restart) every session stays for the next start: its hosts
+   * run on and its browser is told to reconnect. Otherwise every session ends, learners are told,
+   * and their hosts are removed.
+   */
   async close(reason: EndReason = 'shutdown', options: { keepHosts?: boolean } = {}): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
     this.unsubscribe();
-    await Promise.allSettled([...this.sessions.values()].map((s) => s.end(reason, options)));
+    const sessions = [...this.sessions.values()];
+    await Promise.allSettled(sessions.map((s) => (options.keepHosts ? s.suspend() : s.end(reason))));
+  }
+
+  private async restoreOne(record: SessionRecord): Promise<boolean> {
+    const lab = this.deps.labs.get(record.labId);
+    const deps = this.sessionDeps();
+    if (!lab) {
+      await (await this.deps.sandbox.adoptHostGroup(record))?.dispose();
+      return false;
+    }
+    const workbench = await Workbench.adopt(lab, record, deps);
+    if (!workbench) return false;
+    const owner: SessionOwner = { learnerId: record.learnerId, address: '', ...(record.classId ? { classId: record.classId } : {}) };
+    const session = new LabSession({
+      id: record.id,
+      tokenDigest: Buffer.from(record.tokenDigest, 'hex'),
+      lab,
+      owner,
+      passes: await this.deps.progress?.ofLab(owner.learnerId, lab.id),
+      lifetime: new Lifetime(this.deps.policy.lifetime, this.now(), record),
+      runStartedAt: record.startedAt,
+      workbench,
+      deps,
+      onEnded: (s) => this.forget(s),
+    });
+    this.sessions.set(session.id, session);
+    this.releases.set(session.id, this.limits.hold(owner));
+    this.deps.log.info({ session: session.id, lab: lab.id, learner: owner.learnerId }, 'session taken over after a restart');
+    this.started.fire(session);
+    session.resume();
+    return true;
   }
 
   private forget(session: LabSession): void {
+    void this.deps.records?.removed(session.id);
     this.sessions.delete(session.id);
     this.releases.get(session.id)?.();
     this.releases.delete(session.id);
@@ -174,6 +255,23 @@ export class SessionManager {
 
   private sessionDeps(): LabSessionDeps {
     const { sandbox, checker, hooks, policy, log } = this.deps;
-    return { sandbox, checker, hooks, replayBytes: policy.replayBytes, log, now: this.now };
+    const recordChange = (id: string, change: SessionRecordChange) => void this.deps.records?.changed(id, change);
+    return { sandbox, checker, hooks, replayBytes: policy.replayBytes, log, now: this.now, recordChange };
   }
+}
+
+/** What the store keeps of a session that starts: never the token, only its digest. */
+function recordOf(session: LabSession, tokenDigest: Buffer): SessionRecord {
+  return {
+    id: session.id,
+    learnerId: session.owner.learnerId,
+    classId: session.owner.classId ?? null,
+    labId: session.lab.id,
+    tokenDigest: tokenDigest.toString('hex'),
+    hostGroupId: session.hosts.id,
+    hostNames: session.hosts.hosts.map((h) => h.name),
+    startedAt: session.lifetime.startedAt,
+    expiresAt: session.lifetime.expiresAt,
+    maxExpiresAt: session.lifetime.maxExpiresAt,
+  };
 }

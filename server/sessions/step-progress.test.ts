@@ -97,3 +97,29 @@ test('without a verifier nothing is checked', () => {
   progress.check('manual');
   assert.equal(progress.view[0]!.status, 'pending');
 });
+
+test('says of each result whether the learner asked for it (a command, Check) or a timer did, after the statuses', async () => {
+  const { calls, verify } = controlledVerifier();
+  const results: string[] = [];
+  const progress = new StepProgress({
+    stepCount: 1,
+    verify,
+    onChange: () => results.push('statuses'),
+    onError: unexpected,
+    onResult: (index, result, byLearner) => results.push(`${index} ${result.message} ${byLearner ? 'learner' : 'timer'}`),
+  });
+  progress.check('timer');
+  calls[0]!.answer({ passed: false, message: 'a' });
+  await settle();
+  progress.check('manual');
+  calls[1]!.answer({ passed: false, message: 'b' });
+  await settle();
+  progress.check('timer');
+  progress.check('command');
+  calls[2]!.answer({ passed: false, message: 'c' });
+  await settle();
+  calls[3]!.answer({ passed: false, message: 'd' });
+  await settle();
+  // The timer's check during a learner's one folds into the next run, which the learner asked for.
+  assert.deepEqual(results, ['0 a timer', 'statuses', 'statuses', '0 b learner', 'statuses', '0 c timer', 'statuses', '0 d learner']);
+});

@@ -21,6 +21,8 @@ export interface StepProgressOptions {
   onChange: (statuses: readonly StepStatus[]) => void;
   /** A verification threw instead of answering (a bug, logged). */
   onError: (err: unknown) => void;
+  /** Every verification's result; `byLearner`: a command or the Check button asked for it, not a timer. */
+  onResult?: (index: number, result: StepResult, byLearner: boolean) => void;
 }
 
 /**
@@ -35,6 +37,8 @@ export class StepProgress {
   private running = false;
   private again = false;
   private manual = false;
+  /** The pending run was asked for by the learner (a command, the Check button). */
+  private byLearner = false;
   private readonly attempted = new Set<number>();
   /** Bumped by reset: a verification that started before it must not write its result after it. */
   private generation = 0;
@@ -43,9 +47,10 @@ export class StepProgress {
   private readonly verify: VerifyStep | undefined;
   private readonly onChange: (statuses: readonly StepStatus[]) => void;
   private readonly onError: (err: unknown) => void;
+  private readonly onResult: StepProgressOptions['onResult'];
 
   constructor(options: StepProgressOptions) {
-    ({ stepCount: this.stepCount, verify: this.verify, onChange: this.onChange, onError: this.onError } = options);
+    ({ stepCount: this.stepCount, verify: this.verify, onChange: this.onChange, onError: this.onError, onResult: this.onResult } = options);
     this.statuses = pendingSteps(this.stepCount);
   }
 
@@ -67,11 +72,17 @@ export class StepProgress {
     if (!this.verify || this.current >= this.stepCount) return;
     if (trigger !== 'timer') this.attempted.add(this.current);
     this.manual ||= trigger === 'manual';
+    this.byLearner ||= trigger !== 'timer';
     if (this.running) {
       this.again = true;
       return;
     }
     void this.run();
+  }
+
+  /** A session taken over after a server restart: these steps passed before the restart. */
+  restorePassed(indexes: readonly number[]): void {
+    for (const index of indexes) if (index < this.stepCount) this.set(index, { status: 'passed' });
   }
 
   /** Starts over with another number of steps (a lab edited in dev mode). */
@@ -93,11 +104,15 @@ export class StepProgress {
     this.running = true;
     if (this.manual) this.set(index, { status: 'checking' });
     this.manual = false;
+    const byLearner = this.byLearner;
+    this.byLearner = false;
     try {
       const result = await this.verify!(index);
       if (generation !== this.generation) return;
       if (result.passed) this.set(index, { status: 'passed' });
       else if (this.attempted.has(index)) this.set(index, { status: 'failing', message: result.message || 'not done yet' });
+      // After the statuses: who follows both sees the step failing when it hears why.
+      this.onResult?.(index, result, byLearner);
     } catch (err) {
       if (generation === this.generation && this.attempted.has(index))
         this.set(index, { status: 'failing', message: 'the checks could not run; try again in a moment' });

@@ -1,5 +1,5 @@
 import type { Lab } from '../labs/lab.ts';
-import type { HostGroup, Sandbox, SandboxTimings } from '../sandbox/sandbox.ts';
+import type { HostGroup, HostGroupRecord, Sandbox, SandboxTimings } from '../sandbox/sandbox.ts';
 import { HostTerminals } from './host-terminals.ts';
 import type { StepChecker, HostChecks } from './step-checker.ts';
 import type { StepResult } from './step-progress.ts';
@@ -34,6 +34,22 @@ export class Workbench {
     try {
       const terminals = await HostTerminals.open(hosts.hosts, deps.replayBytes);
       return new Workbench(hosts, terminals, hosts.timings, deps.checker, lab);
+    } catch (err) {
+      await hosts.dispose();
+      throw err;
+    }
+  }
+
+  /**
+   * Takes over a recorded session's hosts after a server restart, re-attaching each host's shell;
+   * undefined when its hosts are gone (see Sandbox.adoptHostGroup).
+   */
+  static async adopt(lab: Lab, record: HostGroupRecord, deps: WorkbenchDeps): Promise<Workbench | undefined> {
+    const hosts = await deps.sandbox.adoptHostGroup(record);
+    if (!hosts) return undefined;
+    try {
+      const terminals = await HostTerminals.open(hosts.hosts, deps.replayBytes, { restored: true });
+      return new Workbench(hosts, terminals, { readyMs: 0, pooled: 0 }, deps.checker, lab);
     } catch (err) {
       await hosts.dispose();
       throw err;

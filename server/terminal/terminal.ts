@@ -34,6 +34,8 @@ export type OutputSink = (batch: readonly Buffer[], bytes: number) => void;
  */
 export class Terminal {
   private sink: OutputSink | undefined;
+  /** Read-only viewers: every chunk as it comes, never waited for (they drop themselves when slow). */
+  private readonly taps = new Set<(chunk: Buffer) => void>();
   private exited = false;
   private readonly replay: ReplayBuffer;
   private readonly flow: FlowControl;
@@ -75,6 +77,14 @@ export class Terminal {
     this.sink = sink;
     const recent = this.replay.snapshot();
     if (recent.length > 0) this.send([recent], recent.length);
+  }
+
+  /** A read-only viewer: the recent output, then every chunk; outside flow control, so it never slows the learner. */
+  tap(listener: (chunk: Buffer) => void): () => void {
+    const recent = this.replay.snapshot();
+    if (recent.length > 0) listener(recent);
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
   }
 
   detach(sink: OutputSink): void {
@@ -127,6 +137,7 @@ export class Terminal {
 
   close(): void {
     this.sink = undefined;
+    this.taps.clear();
     this.batcher.discard();
     this.typed.discard();
     this.shell.close();
@@ -135,6 +146,7 @@ export class Terminal {
   private received(chunk: Buffer): void {
     this.replay.push(chunk);
     if (this.sink) this.batcher.push(chunk);
+    for (const tap of this.taps) tap(chunk);
     for (const exitCode of this.marks.scan(chunk)) this.options.onCommandFinished?.(exitCode);
   }
 

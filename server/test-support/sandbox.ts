@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { connectDocker } from '../sandbox/docker-client.ts';
 import { DockerSandbox } from '../sandbox/docker-sandbox.ts';
+import { OWN_ENGINE_SOCKET } from '../sandbox/isolation.ts';
 import type { LabHost } from '../sandbox/sandbox.ts';
 import { ownerFilter } from '../sandbox/labels.ts';
 
@@ -13,7 +14,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // a small range, so the firewall (which only ever adds open ports) gains at most a hundred.
   const hooksPort = 18_100 + randomInt(100);
   const hubPort = 18_200 + randomInt(100);
-  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort, hubPort, ...overrides });
+  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort, hubPort, portsPort: 0, ...overrides });
+}
+
+/**
+ * A test config for user-namespaced hosts on the engine Drydock owns (scripts/engine.sh), with
+ * session subnets of their own: the machine's engine, where the other tests run, cuts its
+ * session networks from the default range, and two engines do not see each other's networks.
+ */
+export function userNamespacedTestConfig(overrides: Partial<Config> = {}): Config {
+  return testConfig({ isolation: 'userns', dockerHost: OWN_ENGINE_SOCKET, subnetPool: '10.216.0.0/16', ...overrides });
 }
 
 export function startTestSandbox(config: Config): Promise<DockerSandbox> {

@@ -41,6 +41,8 @@ export class BrowserSocket implements AttachedBrowser {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(JSON.stringify(message));
     if (message.type === 'ended') this.ws.close(1000, `session ${message.reason}`);
+    // 1012, Service Restart (RFC 6455 registry): the browser connects again until the server is back.
+    else if (message.type === 'restarting') this.ws.close(1012, 'the server is restarting');
     else this.limitBacklog();
   }
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile } from '../../bench/stats.ts';
 import { LIMITS } from '../../shared/protocol.ts';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { measureEcho } from '../test-support/echo-probe.ts';
 import { floodInput } from '../test-support/input-flooder.ts';
@@ -22,10 +22,10 @@ describe('an input flood on one session socket', { timeout: 180_000 }, () => {
   let quietToken: { id: string; token: string };
 
   before(async () => {
-    app = await startTestServer({ labs: [lab], policy: { limits: { perClient: 2, total: 2 } } });
-    const n = await app.sessions.start(lab.id, 'noisy');
+    app = await startTestServer({ labs: [lab], policy: { limits: { perLearner: 2, perAddress: 60, total: 2 } } });
+    const n = await app.sessions.start(lab.id, testOwner('noisy'));
     noisy = { id: n.session.id, token: n.token };
-    const q = await app.sessions.start(lab.id, 'quiet');
+    const q = await app.sessions.start(lab.id, testOwner('quiet'));
     quietToken = { id: q.session.id, token: q.token };
     quiet = await NodeSessionClient.connect(app.url, q.session.id, q.token);
     await quiet.waitFor(() => quiet.of('attached').length === 1 && quiet.text(0).includes('root@node1'), 'the prompt');

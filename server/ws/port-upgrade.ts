@@ -9,7 +9,7 @@ import { resolvePortTarget, serviceScope, type PortRequest } from '../ports/port
 import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { readAnswerHead, serializeAnswerHead } from './answer-head.ts';
-import { originAllowed } from './origin.ts';
+import { originAllowed } from '../origins/origin.ts';
 import { rejectUpgrade } from '../errors/reject-socket.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FLOW, PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { Rng, fuzzSeed, replayable } from '../test-support/fuzz-input.ts';
 import { badFrameCases, clientMessageCase, countsTowardsCutOff, type MessageCase } from '../test-support/fuzz-messages.ts';
@@ -108,9 +108,9 @@ describe('the session socket under fuzzing', { timeout: 240_000 }, () => {
 
   before(async () => {
     app = await startTestServer({ labs: [lab], config: { headersTimeoutSeconds: 3 } });
-    const started = await app.sessions.start(lab.id, 'fuzzer');
+    const started = await app.sessions.start(lab.id, testOwner('fuzzer'));
     target = { id: started.session.id, token: started.token };
-    const other = await app.sessions.start(lab.id, 'bystander');
+    const other = await app.sessions.start(lab.id, testOwner('bystander'));
     bystander = await NodeSessionClient.connect(app.url, other.session.id, other.token);
     await bystander.waitFor(() => bystander.text(0).includes('root@node1'), 'the other session’s prompt', 30_000);
     socketUrl = `${app.url.replace('http', 'ws')}/api/sessions/${target.id}/ws`;
@@ -345,7 +345,7 @@ describe('a dead connection', { timeout: 60_000 }, () => {
   after(async () => app?.close());
 
   test('a half-open socket (no reads, no pongs) is dropped within two heartbeats, and the session attaches again (heartbeat)', async () => {
-    const started = await app.sessions.start('dead-lab', 'sleeper');
+    const started = await app.sessions.start('dead-lab', testOwner('sleeper'));
     const session = app.sessions.authorize(started.session.id, started.token);
     const url = `${app.url.replace('http', 'ws')}/api/sessions/${started.session.id}/ws`;
     const ws = await RawWebSocket.open(url, [PROTOCOL, TOKEN_PROTOCOL_PREFIX + started.token]);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { FLOW, LIMITS, PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { startTestServer, type TestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { NodeSessionClient } from '../verify/node-session-client.ts';
 
@@ -34,7 +34,7 @@ describe('the session socket', { timeout: 120_000 }, () => {
 
   before(async () => {
     app = await startTestServer({ labs: [lab] });
-    const started = await app.sessions.start(lab.id, 'socket-test');
+    const started = await app.sessions.start(lab.id, testOwner('socket-test'));
     id = started.session.id;
     token = started.token;
     socketUrl = `${app.url.replace('http', 'ws')}/api/sessions/${id}/ws`;

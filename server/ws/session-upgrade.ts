@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { MessageBudget, SOCKET_BUDGET } from './message-budget.ts';
-import { originAllowed } from './origin.ts';
+import { originAllowed } from '../origins/origin.ts';
 import { rejectUpgrade } from '../errors/reject-socket.ts';
 import { BrowserSocket } from './browser-socket.ts';
 

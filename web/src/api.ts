@@ -1,4 +1,5 @@
-import type { ErrorBody, LabBody, LabSummaryBody, SessionBody, StartedSessionBody } from '../../shared/api.ts';
+import type { ErrorBody, LabBody, LabSummaryBody, PlatformBody, SessionBody, StartedSessionBody } from '../../shared/api.ts';
+import type { MeBody } from '../../shared/classroom.ts';
 
 /** An error answer from the server, with its stable code and a message meant for the learner. */
 export class ApiError extends Error {
@@ -11,7 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
+/** One JSON call to the server; an error answer becomes an ApiError with the server's sentence. */
+export async function call<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -32,9 +34,12 @@ async function call<T>(method: string, path: string, options: { token?: string; 
 export const api = {
   labs: () => call<{ labs: LabSummaryBody[] }>('GET', '/api/labs').then((r) => r.labs),
   lab: (id: string) => call<{ lab: LabBody }>('GET', `/api/labs/${encodeURIComponent(id)}`).then((r) => r.lab),
+  platform: () => call<PlatformBody>('GET', '/api/platform'),
   startSession: (labId: string) => call<StartedSessionBody>('POST', '/api/sessions', { body: { labId } }),
   session: (id: string, token: string) => call<SessionBody>('GET', `/api/sessions/${id}`, { token }),
   extend: (id: string, token: string) => call<SessionBody>('POST', `/api/sessions/${id}/extend`, { token }),
   reset: (id: string, token: string) => call<SessionBody>('POST', `/api/sessions/${id}/reset`, { token }),
   end: (id: string, token: string) => call<SessionBody>('DELETE', `/api/sessions/${id}`, { token }),
+  /** The learner's name, classes and lasting progress (the learner cookie comes along). */
+  me: () => call<MeBody>('GET', '/api/me'),
 };

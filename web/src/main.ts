@@ -6,6 +6,9 @@ import '../styles/workspace.css';
 import '../styles/lesson.css';
 import '../styles/code.css';
 import '../styles/terminal.css';
+import '../styles/forms.css';
+import '../styles/classroom.css';
+import '../styles/instructor.css';
 import { startRouter } from './router.ts';
 import { applyTheme } from './theme.ts';
 

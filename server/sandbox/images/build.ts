@@ -57,7 +57,7 @@ export async function ensureBaseImage(docker: Docker, progress: Progress): Promi
     await pull(docker, BASE_IMAGE.ref);
   } catch (err) {
     progress(`  no registry reachable (${firstLine(err)}); making ${BASE_IMAGE.ref} from Debian packages`);
-    await makeBaseOffline(progress);
+    await makeBaseOffline(docker, progress);
   }
   const id = await imageId(docker, BASE_IMAGE.ref);
   if (!id) throw new DrydockError('DD_IMAGE_MISSING', `base image ${BASE_IMAGE.ref} could not be pulled or made`);
@@ -69,11 +69,18 @@ async function pull(docker: Docker, ref: string): Promise<void> {
   await follow(docker, stream, () => {});
 }
 
-async function makeBaseOffline(progress: Progress): Promise<void> {
+/** The engine's address as the docker CLI takes it, so make-base.sh imports into the engine the build uses. */
+function cliAddress(docker: Docker): string {
+  const { socketPath, host, port } = docker.modem as { socketPath?: string; host?: string; port?: number };
+  return socketPath ? `unix://${socketPath}` : `tcp://${host}:${port}`;
+}
+
+async function makeBaseOffline(docker: Docker, progress: Progress): Promise<void> {
   const script = join(IMAGES_DIR, 'base', 'make-base.sh');
   try {
     const { stdout } = await promisify(execFile)('bash', [script, BASE_IMAGE.ref, BASE_IMAGE.suite], {
       maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, DOCKER_HOST: cliAddress(docker) },
     });
     for (const line of stdout.trim().split('\n')) progress(`  ${line}`);
   } catch (cause) {

@@ -1,6 +1,7 @@
 import type { LabBody } from '../../../shared/api.ts';
 import type { StepStatus } from '../../../shared/protocol.ts';
 import { h, icon } from '../dom.ts';
+import { dayAndTime } from '../format-time.ts';
 import { enhanceCodeBlocks } from './code-blocks.ts';
 import { hintsBlock } from './hints.ts';
 import { StepFollower } from './step-follower.ts';
@@ -85,6 +86,7 @@ export class LessonPane {
           h('h2', { class: 'step-heading', text: step.title }),
         ),
         text,
+        passedBeforeNote(status),
         this.statusBox(status),
         hintsBlock(step.hints),
         this.navigation(),
@@ -161,4 +163,20 @@ export class LessonPane {
     this.follower.pick(index);
     this.render(true);
   }
+}
+
+/** A step passed in an earlier session but not on these hosts: say so, and that it must be done again here. */
+function passedBeforeNote(status: StepStatus): HTMLElement | undefined {
+  if (status.passedBefore === undefined || status.status === 'passed') return undefined;
+  return h(
+    'p',
+    { class: 'step-before', attrs: { 'data-testid': 'passed-before' } },
+    icon('check', 16),
+    h(
+      'span',
+      {},
+      h('strong', { text: `Done before, ${dayAndTime(status.passedBefore)}.` }),
+      ' These lab hosts are fresh, so do it again here to continue from this step.',
+    ),
+  );
 }

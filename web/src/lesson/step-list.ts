@@ -1,6 +1,7 @@
 import type { StepBody } from '../../../shared/api.ts';
 import type { StepStatus } from '../../../shared/protocol.ts';
 import { h, icon } from '../dom.ts';
+import { dayAndTime } from '../format-time.ts';
 
 const STATUS_LABEL: Record<StepStatus['status'], string> = {
   pending: 'Not done yet',
@@ -48,9 +49,15 @@ export class StepList {
   update(statuses: readonly StepStatus[], shown: number): void {
     this.items.forEach((item, index) => {
       const status = statuses[index]?.status ?? 'pending';
+      const before = statuses[index]?.passedBefore;
       item.dataset.status = status;
+      // Done in an earlier session, not (yet) on these hosts: shown apart from passing now.
+      item.toggleAttribute('data-passed-before', before !== undefined && status !== 'passed');
       item.classList.toggle('is-shown', index === shown);
-      item.querySelector('.step-status-text')!.textContent = STATUS_LABEL[status];
+      const title = item.querySelector('.step-title')!.textContent ?? '';
+      const earlier = before !== undefined && status !== 'passed' ? `Done before, ${dayAndTime(before)}` : undefined;
+      item.querySelector('button')!.title = `${index + 1}. ${title}${earlier ? ` (${earlier})` : ''}`;
+      item.querySelector('.step-status-text')!.textContent = earlier ? `${STATUS_LABEL[status]}; ${earlier.toLowerCase()}` : STATUS_LABEL[status];
       item.querySelector('button')!.setAttribute('aria-current', index === shown ? 'step' : 'false');
     });
   }

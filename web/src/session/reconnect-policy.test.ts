@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { POLICY_VIOLATION, ReconnectPolicy } from './reconnect-policy.ts';
+import { POLICY_VIOLATION, ReconnectPolicy, SERVICE_RESTART } from './reconnect-policy.ts';
 
 const ABNORMAL = 1006; // a dropped connection: a server restart, a network blip
 
@@ -59,4 +59,21 @@ test('stopping while the session is looked up cancels the retry', () => {
   assert.equal(policy.closed(ABNORMAL), 'retry');
   policy.stop(); // the page closed while lost() was pending
   assert.equal(policy.nextDelayMs(), undefined);
+});
+
+test('a 1012 close (the server restarting) is retried with the back-off until the server is back', () => {
+  const policy = new ReconnectPolicy();
+  policy.connecting();
+  policy.opened();
+  assert.equal(policy.closed(SERVICE_RESTART), 'restarting');
+  assert.equal(policy.nextDelayMs(), 250);
+  // While the server is down, every attempt fails as a dropped connection, and is tried again.
+  assert.deepEqual(
+    Array.from({ length: 6 }, () => failOnce(policy)),
+    [500, 1000, 2000, 4000, 5000, 5000],
+  );
+  policy.connecting();
+  policy.opened();
+  assert.equal(policy.closed(ABNORMAL), 'retry');
+  assert.equal(policy.nextDelayMs(), 250, 'back at the shortest wait once it was back');
 });

@@ -1,10 +1,17 @@
 /** The server closed the socket for what this page sent (a flood, a broken protocol): retrying would only repeat it. */
 export const POLICY_VIOLATION = 1008;
 
+/** Service Restart: the server is restarting and keeps the session; connect again until it is back. */
+export const SERVICE_RESTART = 1012;
+
 export const RETRY_DELAY = { firstMs: 250, maxMs: 5_000 } as const;
 
-/** What to do once the socket has closed: try again, stay closed, or stay closed and say the server's reason. */
-export type CloseVerdict = 'retry' | 'stopped' | 'refused';
+/**
+ * What to do once the socket has closed: try again (`restarting`: the server said it is restarting,
+ * so there is no point asking it about the session meanwhile), stay closed, or stay closed and
+ * say the server's reason.
+ */
+export type CloseVerdict = 'retry' | 'restarting' | 'stopped' | 'refused';
 
 /**
  * When the session socket reconnects, and after how long: no sockets or timers, so the back-off
@@ -34,7 +41,8 @@ export class ReconnectPolicy {
       this.stopped = true;
       return 'refused';
     }
-    return this.stopped ? 'stopped' : 'retry';
+    if (this.stopped) return 'stopped';
+    return code === SERVICE_RESTART ? 'restarting' : 'retry';
   }
 
   /** How long to wait before the next attempt; undefined if the socket was stopped meanwhile. */

@@ -21,7 +21,8 @@ export interface SessionSocketHandlers {
 
 /**
  * The session's one WebSocket: all its terminals and events. Reconnects with backoff after a
- * drop (a server restart, a network blip); the server re-attaches the same shells on arrival.
+ * drop (a network blip, a server restarting or killed) for as long as the session runs; the
+ * server, restarted or not, re-attaches the same shells on arrival.
  */
 export class SessionSocket {
   private ws: WebSocket | undefined;
@@ -85,8 +86,10 @@ export class SessionSocket {
     if (verdict === 'refused') return this.handlers.state('closed', reason || 'the server closed the connection');
     if (verdict === 'stopped') return this.handlers.state('closed');
     this.handlers.state('reconnecting');
-    // The page may have closed the socket while the session was being looked up.
-    const delay = (await this.handlers.lost()) ? this.reconnect.nextDelayMs() : undefined;
+    // A restarting server keeps the session: asking it meanwhile would only fail. Otherwise the
+    // page may have closed the socket while the session was being looked up.
+    const stillRunning = verdict === 'restarting' || (await this.handlers.lost());
+    const delay = stillRunning ? this.reconnect.nextDelayMs() : undefined;
     if (delay === undefined) return this.handlers.state('closed');
     this.retryTimer = window.setTimeout(() => this.connect(), delay);
   }

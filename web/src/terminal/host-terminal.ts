@@ -7,6 +7,9 @@ import { inputMessages } from './input-messages.ts';
 import type { Renderer } from './renderer-choice.ts';
 import { TERMINAL_FONT, terminalTheme } from './terminal-theme.ts';
 
+const RESTORED_NOTICE =
+  '\x1b[2m[Drydock restarted: earlier output is not shown again, but this shell and what it was running kept running. Press Enter for a prompt.]\x1b[0m\r\n';
+
 /**
  * One host's terminal: xterm.js fed by the session socket. Output is acknowledged once xterm.js
  * has parsed it (its write callback), which is what lets the server pause a flood at the source.
@@ -48,9 +51,14 @@ export class HostTerminal {
     this.element.dataset.renderer = this.renderer;
   }
 
-  /** The server (re)attached this terminal: its recent output follows, from a clean screen. */
-  attached(): void {
+  /**
+   * The server (re)attached this terminal: its recent output follows, from a clean screen.
+   * `restored`: the server restarted since the shell began; the shell ran on, but what it showed
+   * before is not among that output, so one line says so.
+   */
+  attached(restored = false): void {
     this.term.reset();
+    if (restored) this.term.write(RESTORED_NOTICE);
     this.parsedSinceAck = 0;
     this.exited = false;
     this.stopped = false;

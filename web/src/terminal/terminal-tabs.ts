@@ -75,8 +75,8 @@ export class TerminalTabs {
     this.terminals[hostIndex]?.write(data);
   }
 
-  attached(host: string): void {
-    this.terminal(host)?.attached();
+  attached(host: string, restored: boolean): void {
+    this.terminal(host)?.attached(restored);
   }
 
   exited(host: string): void {

@@ -12,6 +12,7 @@ import { TerminalTabs } from '../terminal/terminal-tabs.ts';
 import { currentTheme, onThemeChange } from '../theme.ts';
 import { confirmDialog } from '../ui/confirm-dialog.ts';
 import { splitDivider } from '../ui/split-divider.ts';
+import { showNotice } from '../ui/notice-banner.ts';
 import { toast } from '../ui/toast.ts';
 import { appHeader } from './app-header.ts';
 import { rememberResult } from './finish-view.ts';
@@ -29,6 +30,8 @@ export class LabWorkspace {
   private readonly stopTheme: () => void;
   private statuses: StepStatus[] = [];
   private leaving = false;
+  /** The server said it is restarting: the lab runs on, and the socket reconnects once it is back. */
+  private serverRestarting = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -112,7 +115,10 @@ export class LabWorkspace {
         this.progress.update(message.steps.filter((s) => s.status === 'passed').length, message.steps.length);
         break;
       case 'attached':
-        this.terminals.attached(message.host);
+        this.terminals.attached(message.host, message.restored === true);
+        break;
+      case 'restarting':
+        this.serverRestarting = true;
         break;
       case 'exited':
         this.terminals.exited(message.host);
@@ -132,6 +138,9 @@ export class LabWorkspace {
         break;
       case 'commandFinished':
         break;
+      case 'notice':
+        showNotice(message.text, message.sentAt);
+        break;
     }
   }
 
@@ -150,8 +159,10 @@ export class LabWorkspace {
   }
 
   private connectionState(state: ConnectionState, reason?: string): void {
+    if (state === 'open') this.serverRestarting = false;
+    const reconnecting = this.serverRestarting ? 'Drydock is restarting; your lab keeps running. Reconnecting…' : 'Reconnecting…';
     // Closed for good by the server: say why and how to come back, since nothing reconnects by itself.
-    this.connection.textContent = state === 'reconnecting' ? 'Reconnecting…' : reason ? `Disconnected: ${reason}. Reload the page to reconnect.` : '';
+    this.connection.textContent = state === 'reconnecting' ? reconnecting : reason ? `Disconnected: ${reason}. Reload the page to reconnect.` : '';
     this.connection.classList.toggle('is-visible', state === 'reconnecting' || reason !== undefined);
   }
 

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ownedResources, testConfig } from '../server/test-support/sandbox.ts';
+import { poolFilled, serverEnv, startServerProcess, sweepAfter, waitUntil } from '../server/test-support/server-process.ts';
+import { buildWeb } from '../web/build.ts';
+import { launchChromium } from './chromium.ts';
+import { waitForTerminal } from './terminal-text.ts';
+
+// Issue 14 in the browser: an open lab page whose server restarts comes back by itself, to the same shell.
+test('an open lab page reconnects by itself after a server restart, and its terminal works without a reload', { timeout: 900_000 }, async () => {
+  await buildWeb();
+  const config = testConfig();
+  const dataDir = await mkdtemp(join(tmpdir(), 'drydock-restart-e2e-'));
+  const port = 18_700 + randomInt(200);
+  const url = `http://127.0.0.1:${port}`;
+  const env = serverEnv(config, port, dataDir);
+  const servers: ChildProcess[] = [];
+  const browser = await launchChromium();
+  try {
+    let server = await startServerProcess(env, url);
+    servers.push(server);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // As a learner meets it: the warm pool made (a busy machine starts hosts slowly).
+    await waitUntil(poolFilled(url, 3), 'the warm pool to be made', 400_000);
+    await page.goto(`${url}/?renderer=dom#/`);
+    await page.locator('.lab-card[data-lab="two-hosts"] [data-action="start"]').click();
+    await page.locator('.host-terminal[data-host="node1"] .xterm-rows').waitFor({ timeout: 120_000 });
+    await waitForTerminal(page, 'node1', /root@node1:~#/, 60_000);
+    await page.locator('.host-terminal[data-host="node1"]').click();
+    await page.keyboard.type('BEFORE=restart-$((6*7)); echo set-ok\n');
+    await waitForTerminal(page, 'node1', /^set-ok\s*$/m);
+
+    server.kill('SIGTERM');
+    await once(server, 'exit');
+    await page.locator('.connection.is-visible', { hasText: 'Drydock is restarting' }).waitFor({ timeout: 10_000 });
+    assert.match(page.url(), /#\/labs?\/two-hosts/, 'the page stays on the lab');
+
+    // The last start removes everything on its way out, so the test leaves nothing behind.
+    server = await startServerProcess({ ...env, DRYDOCK_SHUTDOWN_HOSTS: 'remove' }, url);
+    servers.push(server);
+    await waitForTerminal(page, 'node1', /Drydock restarted: earlier output is not shown again/, 60_000);
+    await page
+      .locator('.connection.is-visible')
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => {});
+    assert.equal(await page.locator('.connection.is-visible').count(), 0, 'no connection problem shown any more');
+    await page.locator('.host-terminal[data-host="node1"]').click();
+    await page.keyboard.type('echo "value=$BEFORE"\n');
+    await waitForTerminal(page, 'node1', /^value=restart-42\s*$/m);
+    assert.deepEqual(pageErrors, [], 'the page threw');
+
+    server.kill('SIGTERM');
+    await once(server, 'exit');
+    assert.deepEqual(await ownedResources(config), [], 'nothing left behind');
+  } finally {
+    await browser.close();
+    await sweepAfter(servers, config);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,23 @@
+import { INSTRUCTOR_COOKIE } from './instructor-sign-ins.ts';
+
+/** The instructor's sign-in token from a Cookie header, if it carries one. */
+export function instructorToken(cookieHeader: string | undefined): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === INSTRUCTOR_COOKIE) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * Set-Cookie for a sign-in: HttpOnly (no script reads it), SameSite=Strict (no other site's link
+ * or form carries it), Secure over HTTPS. The server keeps the real expiry; Max-Age only tidies the browser.
+ */
+export function instructorCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${INSTRUCTOR_COOKIE}=${token}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+/** Set-Cookie that removes the sign-in cookie. */
+export function clearedInstructorCookie(): string {
+  return `${INSTRUCTOR_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`;
+}
