@@ -17,6 +17,9 @@
  *   (the session socket's server messages and output frames; anything sent is refused)
  */
 
+/** The longest display name a learner may give when joining (it must fit a row of the class view). */
+export const LEARNER_NAME_MAX = 40;
+
 export interface JoinRequest {
   code: string;
   name: string;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { JoinedBody } from '../../shared/classroom.ts';
+import { LEARNER_NAME_MAX, type JoinedBody } from '../../shared/classroom.ts';
 import type { ClassService } from '../classes/class-service.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { learnerOf } from '../learners/learner-cookie.ts';
@@ -18,7 +18,7 @@ const joinRequest = z.strictObject({
     .string()
     .trim()
     .min(1, 'give the name your instructor will see')
-    .max(60)
+    .max(LEARNER_NAME_MAX)
     .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), 'letters, digits, spaces and punctuation only'),
 });
 

@@ -54,6 +54,19 @@ describe('learners', { timeout: 180_000 }, () => {
     }
   });
 
+  test('two learner cookies (one set by a page on another port of this host) are refused, not chosen between', async () => {
+    const [victim, attacker] = [new LearnerBrowser(app.url), new LearnerBrowser(app.url)];
+    const mine = issued(await victim.fetch('GET', '/api/me'))!.secret;
+    const planted = issued(await attacker.fetch('GET', '/api/me'))!.secret;
+    // A script cookie with a longer path is sent first; both are learners the store knows.
+    const response = await fetch(`${app.url}/api/me`, { headers: { cookie: `${LEARNER_COOKIE}=${planted}; ${LEARNER_COOKIE}=${mine}` } });
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'DD_COOKIE_CONFLICT');
+    assert.match(body.error.message, /another port of this host/);
+    assert.equal(response.headers.get('set-cookie'), null, 'no new identity is handed out either');
+  });
+
   test('three learners behind one address each start a session; one learner gets no second; the address has a ceiling', async () => {
     const [ada, bob, cy, dee] = Array.from({ length: 4 }, () => new LearnerBrowser(app.url));
     const sessions: StartedSessionBody[] = [];

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { SessionBody, StartedSessionBody } from '../../shared/api.ts';
 import type { LabSession } from '../sessions/lab-session.ts';
@@ -7,6 +7,7 @@ import { learnerOf } from '../learners/learner-cookie.ts';
 import type { Store } from '../store/store.ts';
 import { authorizedSession } from './session-auth.ts';
 import { parseInput } from './validate.ts';
+import { addressOf } from './client-address.ts';
 
 const startRequest = z.strictObject({ labId: z.string().min(1).max(100) });
 
@@ -55,9 +56,4 @@ export function sessionRoutes(sessions: SessionManager, store: Store): Router {
   });
 
   return router;
-}
-
-/** The learner's address: the peer's, or X-Forwarded-For's when DRYDOCK_TRUST_PROXY says so (express's req.ip). */
-function addressOf(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

@@ -1,12 +1,9 @@
+import { cookieValues } from '../support/cookie-values.ts';
 import { INSTRUCTOR_COOKIE } from './instructor-sign-ins.ts';
 
 /** The instructor's sign-in token from a Cookie header, if it carries one. */
 export function instructorToken(cookieHeader: string | undefined): string | undefined {
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === INSTRUCTOR_COOKIE) return part.slice(at + 1).trim();
-  }
-  return undefined;
+  return cookieValues(cookieHeader, INSTRUCTOR_COOKIE)[0];
 }
 
 /**

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { LearnerRecord, Store } from '../store/store.ts';
+import { DrydockError } from '../errors/drydock-error.ts';
+import { cookieValues } from '../support/cookie-values.ts';
 
 /** A learner is a browser: this cookie holds its secret, and the store knows only the secret's digest. */
 export const LEARNER_COOKIE = 'drydock_learner';
@@ -34,9 +36,18 @@ export function learnerIdOf(secret: string): string {
  * router.get('/', async (req, res) => res.json(await progress.me((await learnerOf(store, req, res)).id)));
  */
 export async function learnerOf(store: Store, req: CookieRequest, res: CookieResponse, now = Date.now()): Promise<LearnerRecord> {
-  for (const secret of cookieValues(req.headers.cookie, LEARNER_COOKIE)) {
-    if (!SECRET_SHAPE.test(secret)) continue;
-    const known = await store.getLearner(learnerIdOf(secret));
+  const values = cookieValues(req.headers.cookie, LEARNER_COOKIE);
+  // The server sets one, on Path=/. A second was set by script on another origin of this host (a
+  // proxied port) to make this browser someone else: refuse rather than pick one.
+  if (values.length > 1)
+    throw new DrydockError(
+      'DD_COOKIE_CONFLICT',
+      `this browser sent ${values.length} ${LEARNER_COOKIE} cookies; a page on another port of this host set one. ` +
+        "Clear this site's cookies (your lab progress is kept on the server), and ask the operator to give proxied ports a host name of their own (DRYDOCK_PORTS_ORIGIN)",
+    );
+  const sent = values[0];
+  if (sent && SECRET_SHAPE.test(sent)) {
+    const known = await store.getLearner(learnerIdOf(sent));
     if (known) return known;
   }
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
@@ -47,13 +58,4 @@ export async function learnerOf(store: Store, req: CookieRequest, res: CookieRes
 function learnerCookie(secret: string, secure: boolean): string {
   // Lax: the cookie still comes along when a learner follows a class link from elsewhere.
   return `${LEARNER_COOKIE}=${secret}; Max-Age=${ONE_YEAR_SECONDS}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-}
-
-/** Every value of the named cookie in a Cookie header (a browser may send two with the same name). */
-function cookieValues(header: string | undefined, name: string): string[] {
-  if (!header) return [];
-  return header.split(';').flatMap((pair) => {
-    const at = pair.indexOf('=');
-    return at > 0 && pair.slice(0, at).trim() === name ? [pair.slice(at + 1).trim()] : [];
-  });
 }

@@ -1,10 +1,9 @@
+import { LEARNER_NAME_MAX } from '../../../shared/classroom.ts';
 import { classroomApi } from '../classroom-api.ts';
 import { api } from '../api.ts';
 import { h, icon } from '../dom.ts';
 import { formError, formField } from '../ui/form-field.ts';
 import { appHeader } from '../views/app-header.ts';
-
-export const NAME_MAX = 40;
 
 /**
  * Joining a class: `#/join/CODE` (the link the instructor shares) fills the code in; `#/join`
@@ -16,7 +15,7 @@ export function joinView(root: HTMLElement, code: string): void {
     attrs: { name: 'code', required: true, autocomplete: 'off', spellcheck: 'false', maxlength: 16, value: code, 'data-field': 'code' },
   });
   codeInput.addEventListener('input', () => (codeInput.value = codeInput.value.toUpperCase()));
-  const nameInput = h('input', { attrs: { name: 'name', required: true, maxlength: NAME_MAX, autocomplete: 'name', 'data-field': 'name' } });
+  const nameInput = h('input', { attrs: { name: 'name', required: true, maxlength: LEARNER_NAME_MAX, autocomplete: 'name', 'data-field': 'name' } });
   const error = formError();
   const submit = h(
     'button',
@@ -30,7 +29,7 @@ export function joinView(root: HTMLElement, code: string): void {
     h('h1', { text: 'Join a class' }),
     h('p', { class: 'muted', text: 'Your instructor sees your name and how far you are in each lab, so they can help when you are stuck.' }),
     formField('Class code', codeInput, code ? undefined : 'The short code your instructor shows or reads out.').element,
-    formField('Your name', nameInput, `As your instructor should see it, up to ${NAME_MAX} characters.`).element,
+    formField('Your name', nameInput, `As your instructor should see it, up to ${LEARNER_NAME_MAX} characters.`).element,
     error.element,
     submit,
   );
@@ -65,6 +64,6 @@ export function joinView(root: HTMLElement, code: string): void {
 function sayWhatIsMissing(code: string, name: string): string | undefined {
   if (!code) return 'Type the class code your instructor gave you.';
   if (!name) return 'Type your name, so your instructor knows who you are.';
-  if (name.length > NAME_MAX) return `Your name is ${name.length} characters long; keep it to ${NAME_MAX}.`;
+  if (name.length > LEARNER_NAME_MAX) return `Your name is ${name.length} characters long; keep it to ${LEARNER_NAME_MAX}.`;
   return undefined;
 }
