@@ -102,6 +102,6 @@ describe('scripts/engine.sh', () => {
     const { output } = await runScript('running');
     assert.equal((await readFile(join(state, 'systemctl'), 'utf8')).trim(), 'start docker');
     assert.equal(await readFile(join(state, 'pid'), 'utf8').catch(() => 'none'), 'none', 'no dockerd of its own');
-    assert.match(output, /Docker engine ready/);
+    assert.match(output, /Docker engine is ready/);
   });
 });
