@@ -16,22 +16,26 @@ const SCRIPT = fileURLToPath(new URL('../scripts/engine.sh', import.meta.url));
 
 /** The stand-ins, all driven by files in `state`. */
 const STUBS = {
-  // Answers once a stand-in engine is up.
-  docker: `#!/bin/sh\n[ "$1" = info ] && [ -f "$STATE/up" ]\n`,
-  // Like dockerd, it handles SIGINT (and so un-ignores it) by stopping.
+  // Answers once a stand-in engine is up on the socket DOCKER_HOST names.
+  docker: `#!/bin/sh\n[ "$1" = info ] && [ -f "$STATE/up-$(printf %s "$DOCKER_HOST" | tr -c a-z0-9 _)" ]\n`,
+  // Like dockerd, it handles SIGINT (and so un-ignores it) by stopping. Only the machine's engine records its pid.
   dockerd: `#!/usr/bin/env node
 const fs = require('node:fs');
 process.on('SIGINT', () => process.exit(130));
-fs.writeFileSync(process.env.STATE + '/pid', String(process.pid));
-fs.writeFileSync(process.env.STATE + '/up', '');
+const socket = process.argv[process.argv.indexOf('-H') + 1];
+if (socket === 'unix:///var/run/docker.sock') fs.writeFileSync(process.env.STATE + '/pid', String(process.pid));
+fs.writeFileSync(process.env.STATE + '/up-' + socket.replace(/[^a-z0-9]/g, '_'), '');
 setInterval(() => {}, 1000);
 `,
   systemctl: `#!/bin/sh
 case "$1" in
   is-system-running) echo "$SYSTEMD_STATE"; [ "$SYSTEMD_STATE" = running ];;
-  start) echo "$*" > "$STATE/systemctl"; touch "$STATE/up";;
+  start) echo "$*" > "$STATE/systemctl"; touch "$STATE/up-unix____var_run_docker_sock";;
 esac
 `,
+  // The bridge and firewall steps of Drydock's own engine: recorded, never run on this machine.
+  ip: `#!/bin/sh\necho "ip $*" >> "$STATE/network"\n[ "$1" = -4 ] && echo "1: drydock0 inet 10.214.0.1/24"\nexit 0\n`,
+  iptables: `#!/bin/sh\necho "iptables $*" >> "$STATE/network"\nexit 0\n`,
 };
 
 /** Running, not merely a zombie waiting for whoever inherited it to reap it. */
@@ -69,7 +73,17 @@ describe('scripts/engine.sh', () => {
     state = await mkdtemp(join(dir, 'state-'));
     const child = spawn('bash', [SCRIPT], {
       detached: true,
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, STATE: state, SYSTEMD_STATE: systemdState, DRYDOCK_ENGINE_LOG: join(state, 'log') },
+      env: {
+        ...process.env,
+        PATH: `${dir}:${process.env.PATH}`,
+        STATE: state,
+        SYSTEMD_STATE: systemdState,
+        DRYDOCK_ENGINE_LOG: join(state, 'log'),
+        DRYDOCK_ENGINE_OWN_LOG: join(state, 'own-log'),
+        DRYDOCK_ENGINE_SOCKET: join(state, 'own.sock'),
+        DRYDOCK_ENGINE_ROOT: join(state, 'own-root'),
+        DRYDOCK_ENGINE_RUN: join(state, 'own-run'),
+      },
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));

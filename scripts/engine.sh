@@ -51,60 +51,86 @@ systemd_state() { command -v systemctl >/dev/null && systemctl is-system-running
 # (scripts/start.sh in a terminal) does not reach the engine and every container on it.
 # A plain `&` leaves it in the caller's group, and dockerd re-enables the SIGINT that a
 # non-interactive shell ignores for background jobs.
-if ! answers unix:///var/run/docker.sock; then
+start_machine_engine() {
+  if ! answers unix:///var/run/docker.sock; then
+    case "$(systemd_state)" in
+      running | degraded | starting)
+        echo "Starting the machine's engine with systemd (systemctl start docker)..."
+        systemctl start docker
+        log="(journalctl -u docker)"
+        ;;
+      *)
+        echo "Starting the machine's dockerd (log: $log)..."
+        setsid dockerd -H unix:///var/run/docker.sock >>"$log" 2>&1 </dev/null &
+        ;;
+    esac
+    wait_for unix:///var/run/docker.sock "$log"
+    echo "The machine's Docker engine is ready."
+  fi
+}
+
+start_own_engine() {
+  if ! answers "unix://$own_socket"; then
+    # The bridge exists before the engine: dockerd's --bip would name its bridge docker0, the
+    # machine engine's.
+    if ! ip link show "$own_bridge" >/dev/null 2>&1; then
+      ip link add "$own_bridge" type bridge
+      ip addr add "$own_bridge_cidr" dev "$own_bridge"
+    fi
+    ip link set "$own_bridge" up
+    # --iptables=false: an engine with iptables removes and rebuilds the DOCKER and
+    # DOCKER-ISOLATION chains at every start, which would wipe the machine engine's rules (its
+    # published ports, the isolation of its networks). So this engine writes no rules, and these
+    # two stand in for it on its own bridge: containers there reach out (the mirror's upstream)
+    # and get their answers. Session networks are isolated by the server's firewall
+    # (server/sandbox/host-firewall.ts).
+    bridge_net=$(ip -4 -o addr show dev "$own_bridge" | awk '{print $4}' | head -n1)
+    iptables -w -N DRYDOCK-ENGINE 2>/dev/null || true
+    iptables -w -C DRYDOCK-ENGINE -i "$own_bridge" -j ACCEPT 2>/dev/null || iptables -w -A DRYDOCK-ENGINE -i "$own_bridge" -j ACCEPT
+    iptables -w -C DRYDOCK-ENGINE -o "$own_bridge" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null ||
+      iptables -w -A DRYDOCK-ENGINE -o "$own_bridge" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+    iptables -w -C FORWARD -j DRYDOCK-ENGINE 2>/dev/null || iptables -w -A FORWARD -j DRYDOCK-ENGINE
+    iptables -w -t nat -C POSTROUTING -s "$bridge_net" ! -o "$own_bridge" -j MASQUERADE 2>/dev/null ||
+      iptables -w -t nat -A POSTROUTING -s "$bridge_net" ! -o "$own_bridge" -j MASQUERADE
+
+    mkdir -p "$(dirname "$own_socket")" "$own_root" "$own_run"
+    echo "Starting Drydock's engine, user-namespaced (socket $own_socket, log: $own_log)..."
+    # --userns-remap=default makes the user dockremap and its subordinate ids (/etc/subuid) at
+    # the first start. --cgroup-parent keeps its containers' cgroups apart from the machine engine's.
+    setsid dockerd \
+      -H "unix://$own_socket" \
+      --data-root "$own_root" \
+      --exec-root "$own_run" \
+      --pidfile "$own_run/dockerd.pid" \
+      --userns-remap=default \
+      --iptables=false \
+      --bridge "$own_bridge" \
+      --default-address-pool "base=$own_pool,size=24" \
+      --cgroup-parent drydock \
+      >>"$own_log" 2>&1 </dev/null &
+    wait_for "unix://$own_socket" "$own_log"
+    echo "Drydock's engine is ready."
+  fi
+}
+
+# Drydock's engine first: a dockerd started with a bridge of its own deletes an existing docker0
+# (seen with 20.10), the machine engine's default bridge, and every container on it loses its
+# network. Started second, the machine's engine makes docker0 again.
+had_docker0=$(ip link show docker0 >/dev/null 2>&1 && echo yes || echo no)
+start_own_engine
+if [ "$had_docker0" = yes ] && ! ip link show docker0 >/dev/null 2>&1; then
+  # The machine's engine was already running: only its restart makes docker0 again.
+  echo "Starting Drydock's engine removed the machine engine's docker0 bridge; restarting the machine's engine to restore it..." >&2
   case "$(systemd_state)" in
-    running | degraded | starting)
-      echo "Starting the machine's engine with systemd (systemctl start docker)..."
-      systemctl start docker
-      log="(journalctl -u docker)"
-      ;;
+    running | degraded | starting) systemctl stop docker ;;
     *)
-      echo "Starting the machine's dockerd (log: $log)..."
-      setsid dockerd -H unix:///var/run/docker.sock >>"$log" 2>&1 </dev/null &
+      # Until the process is gone: a new dockerd refuses to start while the old one's pid file is there.
+      pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+      if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      fi
       ;;
   esac
-  wait_for unix:///var/run/docker.sock "$log"
-  echo "The machine's Docker engine is ready."
 fi
-
-if ! answers "unix://$own_socket"; then
-  # The bridge exists before the engine: dockerd's --bip would name its bridge docker0, the
-  # machine engine's.
-  if ! ip link show "$own_bridge" >/dev/null 2>&1; then
-    ip link add "$own_bridge" type bridge
-    ip addr add "$own_bridge_cidr" dev "$own_bridge"
-  fi
-  ip link set "$own_bridge" up
-  # --iptables=false: an engine with iptables removes and rebuilds the DOCKER and
-  # DOCKER-ISOLATION chains at every start, which would wipe the machine engine's rules (its
-  # published ports, the isolation of its networks). So this engine writes no rules, and these
-  # two stand in for it on its own bridge: containers there reach out (the mirror's upstream)
-  # and get their answers. Session networks are isolated by the server's firewall
-  # (server/sandbox/host-firewall.ts).
-  bridge_net=$(ip -4 -o addr show dev "$own_bridge" | awk '{print $4}' | head -n1)
-  iptables -w -N DRYDOCK-ENGINE 2>/dev/null || true
-  iptables -w -C DRYDOCK-ENGINE -i "$own_bridge" -j ACCEPT 2>/dev/null || iptables -w -A DRYDOCK-ENGINE -i "$own_bridge" -j ACCEPT
-  iptables -w -C DRYDOCK-ENGINE -o "$own_bridge" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null ||
-    iptables -w -A DRYDOCK-ENGINE -o "$own_bridge" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-  iptables -w -C FORWARD -j DRYDOCK-ENGINE 2>/dev/null || iptables -w -A FORWARD -j DRYDOCK-ENGINE
-  iptables -w -t nat -C POSTROUTING -s "$bridge_net" ! -o "$own_bridge" -j MASQUERADE 2>/dev/null ||
-    iptables -w -t nat -A POSTROUTING -s "$bridge_net" ! -o "$own_bridge" -j MASQUERADE
-
-  mkdir -p "$(dirname "$own_socket")" "$own_root" "$own_run"
-  echo "Starting Drydock's engine, user-namespaced (socket $own_socket, log: $own_log)..."
-  # --userns-remap=default makes the user dockremap and its subordinate ids (/etc/subuid) at
-  # the first start. --cgroup-parent keeps its containers' cgroups apart from the machine engine's.
-  setsid dockerd \
-    -H "unix://$own_socket" \
-    --data-root "$own_root" \
-    --exec-root "$own_run" \
-    --pidfile "$own_run/dockerd.pid" \
-    --userns-remap=default \
-    --iptables=false \
-    --bridge "$own_bridge" \
-    --default-address-pool "base=$own_pool,size=24" \
-    --cgroup-parent drydock \
-    >>"$own_log" 2>&1 </dev/null &
-  wait_for "unix://$own_socket" "$own_log"
-  echo "Drydock's engine is ready."
-fi
+start_machine_engine
