@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { baseApp } from './base-app.ts';
 import type { Config } from '../config/config.ts';
 import type { PlatformBody } from '../../shared/api.ts';
 import type { PlatformFacts } from '../labs/facts.ts';
@@ -6,12 +7,10 @@ import type { Logger } from '../logging/logger.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { errorHandler, pageNotFound, routeNotFound } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
-import { requestLog } from './request-log.ts';
 import { metricsRoute } from './metrics-route.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { labRoutes, type LabBodies } from './lab-routes.ts';
 import { portsMoved, type PortsOrigin } from './ports-origin.ts';
-import { requireHost } from './require-host.ts';
 import { sameOriginGuard } from './same-origin-guard.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { meRoutes } from './me-routes.ts';
@@ -47,12 +46,7 @@ export interface AppDeps {
 
 /** The HTTP side of the lab server: the JSON API and the browser app (ports have a listener of their own). */
 export function createApp(deps: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  // Decides where req.ip comes from, and so which learner a session counts against.
-  app.set('trust proxy', deps.config.trustProxy);
-  app.use(requestLog(deps.log));
-  app.use(requireHost);
+  const app = baseApp(deps.config, deps.log);
   app.use(healthRoutes(deps.sessions, deps.unready, deps.config.isolation));
   if (deps.metrics) app.use(metricsRoute(deps.metrics));
   app.use('/sessions', portsMoved(deps.portsOrigin));

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { Config } from '../config/config.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -6,8 +6,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { errorHandler } from './error-handler.ts';
 import { portProxy } from './port-proxy.ts';
-import { requestLog } from './request-log.ts';
-import { requireHost } from './require-host.ts';
+import { baseApp } from './base-app.ts';
 
 export interface PortsAppDeps {
   sessions: SessionManager;
@@ -22,11 +21,7 @@ export interface PortsAppDeps {
  * pages, their storage and their API.
  */
 export function createPortsApp(deps: PortsAppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.trustProxy);
-  app.use(requestLog(deps.log));
-  app.use(requireHost);
+  const app = baseApp(deps.config, deps.log);
   app.use('/sessions', portProxy(deps.sessions, deps.log));
   app.use((_req, _res, next) =>
     next(
