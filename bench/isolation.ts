@@ -17,15 +17,15 @@ import type { Config } from '../server/config/config.ts';
 import { connectDocker } from '../server/sandbox/docker-client.ts';
 import type { DockerSandbox } from '../server/sandbox/docker-sandbox.ts';
 import type { LabHost } from '../server/sandbox/sandbox.ts';
-import { sh, startTestSandbox, testConfig, userNamespacedTestConfig } from '../server/test-support/sandbox.ts';
+import { privilegedTestConfig, sh, startTestSandbox, testConfig } from '../server/test-support/sandbox.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, verify: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 
 const MODES = {
-  privileged: () => testConfig({ isolation: 'privileged', dockerHost: '/var/run/docker.sock' }),
-  userns: () => userNamespacedTestConfig(),
+  privileged: () => privilegedTestConfig(),
+  userns: () => testConfig(),
 } as const;
 type Mode = keyof typeof MODES;
 const samples: Record<string, Record<Mode, number[]>> = {};

@@ -10,7 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { NodeSessionClient, startLabSession } from '../server/verify/node-session-client.ts';
-import { DOCKER_SOCKET, SERVER_IMAGE, command, docker, freePort, localCaCerts, ownedLeftovers, until } from './server-container.ts';
+import { LAB_ENGINE_SOCKET, SERVER_IMAGE, command, docker, freePort, localCaCerts, ownedLeftovers, until } from './server-container.ts';
 
 describe('compose.yaml', { timeout: 600_000 }, () => {
   const id = randomBytes(3).toString('hex');
@@ -29,7 +29,7 @@ describe('compose.yaml', { timeout: 600_000 }, () => {
       // The tag and build arguments of server-image.test.ts: the same layers, so a cache hit.
       DRYDOCK_IMAGE: SERVER_IMAGE,
       EXTRA_CA_CERTS: await localCaCerts(),
-      DOCKER_GID: String((await stat(DOCKER_SOCKET)).gid),
+      DOCKER_GID: String((await stat(LAB_ENGINE_SOCKET)).gid),
       DRYDOCK_OWNER: owner,
       DRYDOCK_PORT: String(port),
       DRYDOCK_LISTEN_ADDRESS: '127.0.0.1',

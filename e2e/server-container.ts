@@ -1,17 +1,21 @@
 /**
  * Helpers for the tests that run the server image beside this engine (server-image.test.ts,
- * compose.test.ts): the engine's CLI, a free port, this machine's extra CA certificates, polling.
+ * compose.test.ts): the engines' CLI, a free port, this machine's extra CA certificates, polling.
+ * The server's container runs on the machine's engine; its lab hosts run on the engine Drydock
+ * owns, whose socket the container is given.
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ENGINE_SOCKETS } from '../server/config/config.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The tag both tests build, so the second build of a run is a layer-cache hit. */
 export const SERVER_IMAGE = 'drydock/server:test';
-export const DOCKER_SOCKET = '/var/run/docker.sock';
+/** The socket of the engine that runs lab hosts, mounted into the server's container at the same path. */
+export const LAB_ENGINE_SOCKET = ENGINE_SOCKETS.userns;
 const LOCAL_CAS = '/usr/local/share/ca-certificates';
 
 const run = promisify(execFile);
@@ -22,8 +26,14 @@ export async function command(file: string, args: string[], timeoutMs = 60_000, 
   return stdout.trim();
 }
 
+/** The machine engine's CLI: it builds and runs the server's container. */
 export function docker(args: string[], timeoutMs = 60_000): Promise<string> {
   return command('docker', args, timeoutMs);
+}
+
+/** The CLI of the engine that runs lab hosts. */
+export function labEngine(args: string[], timeoutMs = 60_000): Promise<string> {
+  return command('docker', args, timeoutMs, { ...process.env, DOCKER_HOST: `unix://${LAB_ENGINE_SOCKET}` });
 }
 
 /** A port nothing listens on now (the container shares the host's network). */
@@ -56,10 +66,14 @@ export async function until<T>(what: string, timeoutMs: number, probe: () => Pro
   }
 }
 
-/** The containers and networks still carrying this owner's label, one per line. */
+/** The containers and networks still carrying this owner's label on either engine, one per line. */
 export async function ownedLeftovers(owner: string): Promise<string> {
   const filter = ['--filter', `label=io.drydock.owner=${owner}`];
-  const containers = await docker(['ps', '-a', '--format', 'container {{.Names}}', ...filter]);
-  const networks = await docker(['network', 'ls', '--format', 'network {{.Name}}', ...filter]);
-  return [containers, networks].filter(Boolean).join('\n');
+  const found = await Promise.all(
+    [docker, labEngine].flatMap((cli) => [
+      cli(['ps', '-a', '--format', 'container {{.Names}}', ...filter]),
+      cli(['network', 'ls', '--format', 'network {{.Name}}', ...filter]),
+    ]),
+  );
+  return found.filter(Boolean).join('\n');
 }

@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { LabSummaryBody, SessionBody, StartedSessionBody } from '../shared/api.ts';
-import { DOCKER_SOCKET, SERVER_IMAGE, docker, freePort, localCaCerts, until } from './server-container.ts';
+import { LAB_ENGINE_SOCKET, SERVER_IMAGE, docker, freePort, labEngine, localCaCerts, until } from './server-container.ts';
 
 describe('the server image', { timeout: 600_000 }, () => {
   const owner = `test-img-${randomBytes(3).toString('hex')}`;
@@ -23,7 +23,7 @@ describe('the server image', { timeout: 600_000 }, () => {
     console.log(`# image built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const socketGroup = (await stat(DOCKER_SOCKET)).gid;
+    const socketGroup = (await stat(LAB_ENGINE_SOCKET)).gid;
     await docker([
       'run',
       '--detach',
@@ -34,7 +34,7 @@ describe('the server image', { timeout: 600_000 }, () => {
       '--group-add',
       String(socketGroup),
       '--volume',
-      `${DOCKER_SOCKET}:${DOCKER_SOCKET}`,
+      `${LAB_ENGINE_SOCKET}:${LAB_ENGINE_SOCKET}`,
       '--label',
       `io.drydock.owner=${owner}`,
       '--env',
@@ -83,7 +83,7 @@ describe('the server image', { timeout: 600_000 }, () => {
     const state = (await (await fetch(`${base}/api/sessions/${id}`, { headers: auth })).json()) as SessionBody;
     assert.equal(state.session.state, 'ready');
     assert.ok(state.session.hosts.length > 0 && state.session.hosts.every((h) => h.state === 'ready'), JSON.stringify(state.session.hosts));
-    const hosts = await docker(['ps', '-q', '--filter', `label=io.drydock.owner=${owner}`, '--filter', 'label=io.drydock.role=host']);
+    const hosts = await labEngine(['ps', '-q', '--filter', `label=io.drydock.owner=${owner}`, '--filter', 'label=io.drydock.role=host']);
     assert.ok(hosts.length > 0, 'the session runs lab host containers under the owner label');
 
     const endRes = await fetch(`${base}/api/sessions/${id}`, { method: 'DELETE', headers: auth });
@@ -94,7 +94,7 @@ describe('the server image', { timeout: 600_000 }, () => {
       'lab hosts were still there',
       30_000,
       async () => {
-        const ids = await docker(['ps', '-aq', '--filter', `label=io.drydock.owner=${owner}`, '--filter', 'label=io.drydock.role=host']);
+        const ids = await labEngine(['ps', '-aq', '--filter', `label=io.drydock.owner=${owner}`, '--filter', 'label=io.drydock.role=host']);
         return ids === '' ? ids : undefined;
       },
       logs,

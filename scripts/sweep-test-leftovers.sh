@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Removes what interrupted test runs left on the engine: containers, networks and volumes of
-# the throw-away owners tests use (test-*). A server's own owner is swept by the server itself,
-# and an owner whose server still runs (its lease container is up) is left alone.
+# Removes what interrupted test runs left on both engines (the machine's and the one Drydock
+# owns): containers, networks and volumes of the throw-away owners tests use (test-*). A server's
+# own owner is swept by the server itself, and an owner whose server still runs (its lease
+# container is up) is left alone.
 set -euo pipefail
-owners=$( { docker ps -a --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
-            docker network ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
-            docker volume ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'; } \
-          | grep '^test-' | sort -u || true)
-for owner in $owners; do
-  if [ "$(docker inspect -f '{{.State.Running}}' "drydock-$owner-lease" 2>/dev/null)" = true ]; then
-    echo "left $owner alone: its server is running"
-    continue
-  fi
-  filter="label=io.drydock.owner=$owner"
-  docker ps -aq --filter "$filter" | xargs -r docker rm -f -v >/dev/null
-  for net in $(docker network ls -q --filter "$filter"); do
-    docker network disconnect -f "$net" drydock-mirror >/dev/null 2>&1 || true
-    docker network rm "$net" >/dev/null
+sweep() {
+  owners=$( { docker ps -a --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
+              docker network ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'
+              docker volume ls --filter label=io.drydock.managed=true --format '{{.Label "io.drydock.owner"}}'; } \
+            | grep '^test-' | sort -u || true)
+  for owner in $owners; do
+    if [ "$(docker inspect -f '{{.State.Running}}' "drydock-$owner-lease" 2>/dev/null)" = true ]; then
+      echo "left $owner alone: its server is running"
+      continue
+    fi
+    filter="label=io.drydock.owner=$owner"
+    docker ps -aq --filter "$filter" | xargs -r docker rm -f -v >/dev/null
+    for net in $(docker network ls -q --filter "$filter"); do
+      docker network disconnect -f "$net" drydock-mirror >/dev/null 2>&1 || true
+      docker network rm "$net" >/dev/null
+    done
+    docker volume ls -q --filter "$filter" | xargs -r docker volume rm >/dev/null
+    echo "removed leftovers of $owner ($DOCKER_HOST)"
   done
-  docker volume ls -q --filter "$filter" | xargs -r docker volume rm >/dev/null
-  echo "removed leftovers of $owner"
+}
+for engine in unix:///var/run/docker.sock unix:///run/drydock/docker.sock; do
+  if DOCKER_HOST=$engine docker info >/dev/null 2>&1; then DOCKER_HOST=$engine sweep; fi
 done

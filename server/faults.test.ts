@@ -98,7 +98,7 @@ describe('faults', { timeout: 300_000 }, () => {
     // Restarting the engine stops every container on it: only where this run owns the engine (CI).
     const skip =
       process.env.CI !== 'true' && process.env.DRYDOCK_TEST_ENGINE_RESTART !== '1'
-        ? 'restarts the machine’s Docker engine: runs in CI, or with DRYDOCK_TEST_ENGINE_RESTART=1'
+        ? 'restarts the Docker engine of the lab hosts: runs in CI, or with DRYDOCK_TEST_ENGINE_RESTART=1'
         : false;
     before(async () => {
       if (!skip) app = await startTestServer({ labs: [lab], config: { poolSize: 1 } });
@@ -110,8 +110,10 @@ describe('faults', { timeout: 300_000 }, () => {
       const client = await NodeSessionClient.connect(app.url, session.id, token);
       await client.waitFor(() => client.of('attached').length === 1, 'the terminal');
 
-      // The engine's own pid file: `pidof dockerd` would also find the lab hosts' engines.
-      const dockerd = (await readFile('/var/run/docker.pid', 'utf8')).trim();
+      // The pid file of the engine that runs the hosts (scripts/engine.sh writes it): `pidof
+      // dockerd` would also find the machine's engine and the lab hosts' engines.
+      const pidFile = app.config.isolation === 'userns' ? '/run/drydock/engine/dockerd.pid' : '/var/run/docker.pid';
+      const dockerd = (await readFile(pidFile, 'utf8')).trim();
       await run('kill', ['-TERM', dockerd]);
       await waitUntil(
         async () =>

@@ -15,7 +15,7 @@ import { NodeSessionClient, startLabSession } from './verify/node-session-client
 
 /** Running lab-host containers of this owner, by name (id and whether it runs), the warm pool's apart. */
 async function hostsOf(owner: string): Promise<{ session: Map<string, string>; pooled: string[] }> {
-  const docker = connectDocker('/var/run/docker.sock');
+  const docker = connectDocker(testConfig().dockerHost);
   const containers = await docker.listContainers({ all: true, filters: ownerFilter(owner, 'host') });
   const session = new Map<string, string>();
   const pooled: string[] = [];

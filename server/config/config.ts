@@ -18,15 +18,19 @@ const seconds = z.coerce
 
 export const configSchema = z
   .object({
-    /** Engine address: a unix socket path or tcp://host:port. */
-    dockerHost: z.string().min(1).default('/var/run/docker.sock'),
+    /**
+     * Engine address: a unix socket path or tcp://host:port. Empty: the engine of the isolation,
+     * the one Drydock owns (/run/drydock/docker.sock) for `userns`, the machine's own
+     * (/var/run/docker.sock) for `privileged`.
+     */
+    dockerHost: z.string().default(''),
     /**
      * How lab hosts are kept from the machine. `userns`: root in a host is an unprivileged uid
      * on the machine (the engine must remap user namespaces, as the one `scripts/engine.sh`
      * starts does); Drydock refuses to start where it cannot. `privileged`: root in a host is
      * the machine's root with most capabilities (docs/security.md says what that allows).
      */
-    isolation: z.enum(['userns', 'privileged']).default('privileged'),
+    isolation: z.enum(['userns', 'privileged']).default('userns'),
     /** Labels every resource with this owner, so two Drydock servers can share one engine. */
     owner: z
       .string()
@@ -216,6 +220,12 @@ export const configSchema = z
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
+/**
+ * Where each isolation's engine listens by default: the engine Drydock owns, which remaps user
+ * namespaces (scripts/engine.sh starts it), and the machine's own.
+ */
+export const ENGINE_SOCKETS = { userns: '/run/drydock/docker.sock', privileged: '/var/run/docker.sock' } as const;
+
 /** The Docker Hub stand-in's port: DRYDOCK_HUB_PORT, or the one after the webhook receiver's. */
 export function hubPortOf(config: Pick<Config, 'hubPort' | 'hooksPort'>): number {
   return config.hubPort || config.hooksPort + 1;
@@ -240,5 +250,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     });
     throw new DrydockError('DD_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return Object.freeze(parsed.data);
+  const config = parsed.data;
+  return Object.freeze({ ...config, dockerHost: config.dockerHost || ENGINE_SOCKETS[config.isolation] });
 }

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DockerSandbox } from './docker-sandbox.ts';
 import type { HostGroup, LabHost } from './sandbox.ts';
-import { sh, startTestSandbox, userNamespacedTestConfig } from '../test-support/sandbox.ts';
+import { sh, startTestSandbox, testConfig } from '../test-support/sandbox.ts';
 
-// On the engine Drydock owns (scripts/engine.sh starts it, setup.sh gives it the images).
-const config = userNamespacedTestConfig();
+// The default: user-namespaced hosts on the engine Drydock owns (scripts/engine.sh starts it).
+const config = testConfig();
 
 describe('a user-namespaced lab host gets its own cgroups', () => {
   let sandbox: DockerSandbox;

@@ -10,7 +10,8 @@ import { LABHOST_IMAGE } from './images/catalog.ts';
 import { labelsFor } from './labels.ts';
 import type { HostGroup, LabHost } from './sandbox.ts';
 import { ESCAPE_PROBES } from '../test-support/escape-probes.ts';
-import { startTestSandbox, userNamespacedTestConfig } from '../test-support/sandbox.ts';
+import { ENGINE_SOCKETS } from '../config/config.ts';
+import { startTestSandbox, testConfig } from '../test-support/sandbox.ts';
 
 /**
  * The escape suite: each probe runs as root inside lab hosts. It must be refused on a
@@ -18,11 +19,11 @@ import { startTestSandbox, userNamespacedTestConfig } from '../test-support/sand
  * namespace alone is shown to refuse it), and it must succeed on an unremapped host with every
  * capability in the machine's PID, network and cgroup namespaces, on the machine's own engine (the control run:
  * without it a refusal would prove nothing). Every probe leaves the machine as it found it
- * (test-support/escape-probes.ts). Runs on the engine Drydock owns (scripts/engine.sh) and,
- * for the control, on the machine's engine at /var/run/docker.sock.
+ * (test-support/escape-probes.ts). Runs on the engine Drydock owns (scripts/engine.sh), as
+ * learners' hosts do by default, and, for the control, on the machine's own engine.
  */
-const config = userNamespacedTestConfig();
-const MACHINE_ENGINE = '/var/run/docker.sock';
+const config = testConfig();
+const MACHINE_ENGINE = ENGINE_SOCKETS.privileged;
 /**
  * Probes that even the machine's root cannot carry out on this machine, so that no control run
  * can succeed: nothing to refuse (each reason says why). On other machines they run.

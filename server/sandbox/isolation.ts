@@ -1,9 +1,6 @@
 import type Docker from 'dockerode';
-import type { Config } from '../config/config.ts';
+import { ENGINE_SOCKETS, type Config } from '../config/config.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
-
-/** The socket of the engine Drydock owns, which remaps user namespaces (scripts/engine.sh starts it). */
-export const OWN_ENGINE_SOCKET = '/run/drydock/docker.sock';
 
 /** One sentence for the start-up log. */
 export function describeIsolation(isolation: Config['isolation']): string {
@@ -26,7 +23,7 @@ export async function assertIsolationAvailable(docker: Docker, config: Pick<Conf
       'DD_ISOLATION_UNAVAILABLE',
       `DRYDOCK_ISOLATION=userns needs an engine that remaps user namespaces, and the one at ${config.dockerHost} does not ` +
         '(its `docker info` lists no userns under Security Options). Start the engine Drydock owns (as root: `bash scripts/engine.sh`) ' +
-        `and point DRYDOCK_DOCKER_HOST at its socket (${OWN_ENGINE_SOCKET}), or start this engine with \`--userns-remap=default\`, ` +
+        `and point DRYDOCK_DOCKER_HOST at its socket (${ENGINE_SOCKETS.userns}), or start this engine with \`--userns-remap=default\`, ` +
         'or accept privileged lab hosts with DRYDOCK_ISOLATION=privileged (docs/security.md says what that allows).',
     );
   }
@@ -37,7 +34,7 @@ export async function assertIsolationAvailable(docker: Docker, config: Pick<Conf
       'DD_ISOLATION_UNAVAILABLE',
       `DRYDOCK_ISOLATION=privileged needs an engine without user-namespace remapping, and the one at ${config.dockerHost} remaps: ` +
         "lab hosts could not mount their disk there. Point DRYDOCK_DOCKER_HOST at such an engine (the machine's own is usually " +
-        '/var/run/docker.sock, and `npm run images` builds the images there), or use DRYDOCK_ISOLATION=userns.',
+        `${ENGINE_SOCKETS.privileged}, and \`npm run images\` builds the images there), or use DRYDOCK_ISOLATION=userns.`,
     );
   }
 }

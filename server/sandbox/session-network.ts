@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
+import { networkInterfaces } from 'node:os';
 import { labelsFor, type Role } from './labels.ts';
 import { attachMirror, MIRROR_CONTAINER } from './mirror.ts';
-import { gatewayOf, type SubnetAllocator } from './subnets.ts';
+import { gatewayOf, inRange, type SubnetAllocator } from './subnets.ts';
 
 export interface SessionNetwork {
   id: string;
@@ -23,6 +24,8 @@ export async function createSessionNetwork(
 ): Promise<SessionNetwork> {
   for (let attempt = 0; ; attempt++) {
     const subnet = subnets.take();
+    // Left marked as taken: it belongs to something else on this machine.
+    if (onThisMachine(subnet)) continue;
     try {
       const network = await docker.createNetwork({
         Name: name,
@@ -45,6 +48,18 @@ export async function createSessionNetwork(
       throw err;
     }
   }
+}
+
+/**
+ * Whether an interface of this machine lies in or around the subnet: another engine's bridge
+ * (Drydock's own engine and the machine's each see only their own networks, the kernel sees
+ * both, and two bridges on one subnet would route each other's traffic astray).
+ */
+function onThisMachine(subnet: string): boolean {
+  const base = subnet.split('/')[0]!;
+  return Object.values(networkInterfaces())
+    .flat()
+    .some((i) => i?.family === 'IPv4' && i.cidr !== null && (inRange(i.address, subnet) || inRange(base, i.cidr)));
 }
 
 /** Marks every subnet the engine's networks hold (ours and anyone else's) as taken. */

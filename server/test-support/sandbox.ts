@@ -1,10 +1,9 @@
 /** Test helpers for suites that need a real engine and lab hosts. Not used in production code. */
 import { randomBytes, randomInt } from 'node:crypto';
-import { loadConfig, type Config } from '../config/config.ts';
+import { ENGINE_SOCKETS, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { connectDocker } from '../sandbox/docker-client.ts';
 import { DockerSandbox } from '../sandbox/docker-sandbox.ts';
-import { OWN_ENGINE_SOCKET } from '../sandbox/isolation.ts';
 import type { LabHost } from '../sandbox/sandbox.ts';
 import { ownerFilter } from '../sandbox/labels.ts';
 
@@ -17,13 +16,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort, hubPort, portsPort: 0, ...overrides });
 }
 
-/**
- * A test config for user-namespaced hosts on the engine Drydock owns (scripts/engine.sh), with
- * session subnets of their own: the machine's engine, where the other tests run, cuts its
- * session networks from the default range, and two engines do not see each other's networks.
- */
-export function userNamespacedTestConfig(overrides: Partial<Config> = {}): Config {
-  return testConfig({ isolation: 'userns', dockerHost: OWN_ENGINE_SOCKET, subnetPool: '10.216.0.0/16', ...overrides });
+/** A test config for privileged hosts on the machine's own engine: the fallback, and the control runs of the escape suite. */
+export function privilegedTestConfig(overrides: Partial<Config> = {}): Config {
+  return testConfig({ isolation: 'privileged', dockerHost: ENGINE_SOCKETS.privileged, ...overrides });
 }
 
 export function startTestSandbox(config: Config): Promise<DockerSandbox> {
