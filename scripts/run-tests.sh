@@ -15,5 +15,7 @@ else
 fi
 mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-# One file at a time: integration suites share the one engine and both cores.
-exec npx tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# One file at a time: integration suites share the one engine and both cores. --test-force-exit:
+# a file whose clean-up failed (a server left half-closed) is reported and ended, instead of
+# keeping its process, and so the whole run, waiting forever.
+exec npx tsx --test --test-concurrency=1 --test-force-exit --test-reporter=spec "${files[@]}"

@@ -40,3 +40,9 @@ test('drydock lint prints file:line: message and fails on a broken lab', async (
   assert.equal(result.stderr, '3 problems in 1 lab file\n');
   assert.equal(result.code, 1);
 });
+
+test('drydock verify --jobs takes a whole number from 1 to 16, and says so', async () => {
+  const result = await drydock('verify', '--jobs', '0');
+  assert.match(result.stderr, /option '--jobs <n>' argument '0' is invalid\. a whole number from 1 to 16/);
+  assert.equal(result.code, 1);
+});

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,8 @@ export interface VerifyRunOptions {
   poolSize?: number;
   /** A running Drydock to prove instead of a private one (its URL): as a learner uses it. */
   server?: string;
+  /** Labs proved at once (default 1). Each lab's lines are then printed together when it ends. */
+  jobs?: number;
 }
 
 /** Where the labs are proved: the server's URL, each lab as that server teaches it, and the clean-up. */
@@ -50,21 +52,23 @@ export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] 
     return undefined;
   }
   const labs: Lab[] = options.labIds.length ? catalog.labs.filter((l) => options.labIds.includes(l.id)) : [...catalog.labs];
-  const target = options.server ? await remoteTarget(options.server) : await privateTarget(labs, options.poolSize);
+  const jobs = Math.min(options.jobs ?? 1, labs.length);
+  const target = options.server ? await remoteTarget(options.server) : await privateTarget(labs, options.poolSize, jobs);
   const reports: LabReport[] = [];
   // Labs with `:::when` blocks are proved in the variant of the server's machine only: say which.
   options.print(`${options.server ? `server ${target.url}; ` : ''}platform facts: ${describeFacts(target.facts)}`);
   try {
-    for (const lab of labs) {
-      options.print(formatLabHeader(lab.id));
-      const taught = await target.lab(lab);
-      const report =
-        typeof taught === 'string'
-          ? { labId: lab.id, passed: false, steps: [], error: taught, ms: 0 }
-          : await verifyLab(target.url, taught, { onStep: (_id, step) => options.print(formatStep(step)) });
-      reports.push(report);
-      if (report.error) options.print(`  ✖ ${report.error}`);
-    }
+    const queue = labs.entries();
+    const worker = async () => {
+      for (const [index, lab] of queue) {
+        const lines: string[] = [];
+        // One at a time, lines go out as they come; side by side, each lab's go out together.
+        const print = jobs === 1 ? options.print : (line: string) => lines.push(line);
+        reports[index] = await proveLab(target, lab, print);
+        lines.forEach((line) => options.print(line));
+      }
+    };
+    await Promise.all(Array.from({ length: jobs }, worker));
   } finally {
     await target.close();
   }
@@ -72,7 +76,18 @@ export async function runVerify(options: VerifyRunOptions): Promise<LabReport[] 
   return reports;
 }
 
-async function privateTarget(labs: readonly Lab[], poolSize: number | undefined): Promise<VerifyTarget> {
+async function proveLab(target: VerifyTarget, lab: Lab, print: (line: string) => void): Promise<LabReport> {
+  print(formatLabHeader(lab.id));
+  const taught = await target.lab(lab);
+  const report =
+    typeof taught === 'string'
+      ? { labId: lab.id, passed: false, steps: [], error: taught, ms: 0 }
+      : await verifyLab(target.url, taught, { onStep: (_id, step) => print(formatStep(step)) });
+  if (report.error) print(`  ✖ ${report.error}`);
+  return report;
+}
+
+async function privateTarget(labs: readonly Lab[], poolSize: number | undefined, jobs: number): Promise<VerifyTarget> {
   // A store of its own: verify's learners and passes are not the deployment's.
   const dataDir = await mkdtemp(join(tmpdir(), 'drydock-verify-'));
   const config = loadConfig(process.env, {
@@ -83,8 +98,8 @@ async function privateTarget(labs: readonly Lab[], poolSize: number | undefined)
     listenAddress: '127.0.0.1',
     // The warm pool stays at its default: learners get pooled hosts, so that is what verify proves.
     ...(poolSize === undefined ? {} : { poolSize }),
-    sessionsPerLearner: 1,
-    sessionsTotal: 1,
+    sessionsPerLearner: jobs,
+    sessionsTotal: jobs,
     // Not the default port, so a verify run works beside a running Drydock server.
     hooksPort: 18_089,
   });
@@ -141,12 +156,19 @@ export function verifyCommand(): Command {
     .description('prove labs end to end: for each step, its checks fail, its solution is typed into the terminals, its checks pass')
     .argument('[labs...]', 'lab ids (default: every lab)')
     .option('--labs-dir <dir>', 'the labs folder', 'labs')
+    .option('--jobs <n>', 'labs proved at once', (value) => parseJobs(value), 1)
     .option(
       '--server <url>',
       'prove a running Drydock (e.g. http://127.0.0.1:8080) through its public API, as a learner would, instead of a private server',
     )
-    .action(async (labIds: string[], opts: { labsDir: string; server?: string }) => {
-      const reports = await runVerify({ labsDir: opts.labsDir, labIds, server: opts.server, print: (line) => console.log(line) });
+    .action(async (labIds: string[], opts: { labsDir: string; server?: string; jobs: number }) => {
+      const reports = await runVerify({ labsDir: opts.labsDir, labIds, server: opts.server, jobs: opts.jobs, print: (line) => console.log(line) });
       process.exitCode = !reports ? 2 : reports.every((r) => r.passed) ? 0 : 1;
     });
+}
+
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new InvalidArgumentError('a whole number from 1 to 16');
+  return jobs;
 }

@@ -13,6 +13,7 @@ import { detectKernelFeatures, type KernelFeatures } from './kernel.ts';
 import { LABEL, labelsFor } from './labels.ts';
 import type { HubState } from './hub/hub-answer.ts';
 import { makeHubCertificate, type HubCertificate } from './hub/hub-certificate.ts';
+import { keepHubCertificate } from './hub/hub-certificate-store.ts';
 import type { HostHub } from './hub/host-hub.ts';
 import { attachMirror, ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER, type Mirror } from './mirror.ts';
 import { readMirrorCatalog } from './mirror-catalog.ts';
@@ -77,8 +78,17 @@ export class DockerSandbox implements Sandbox {
     const lease = await ServerLease.acquire(docker, config.owner, config.port, log);
     try {
       const upstream = await resolveMirrorUpstream(config.mirrorUpstream);
-      const [mirror, hubCertificate] = await Promise.all([ensureMirror(docker, { upstream }, (line) => log.info(line)), makeHubCertificate(docker)]);
+      const [mirror, hub] = await Promise.all([
+        ensureMirror(docker, { upstream }, (line) => log.info(line)),
+        keepHubCertificate(config.dataDir, () => makeHubCertificate(docker)),
+      ]);
       log.info({ upstream: upstream || 'none (offline)' }, 'mirror ready');
+      if (hub.replacedBecause) {
+        log.warn(
+          { reason: hub.replacedBecause },
+          'Docker Hub stand-in: made a new certificate in place of the stored one; hosts adopted from the last run trust the old CA, so their pulls of images not in the mirror fail on TLS until their sessions end',
+        );
+      }
       await ensureHostFirewall(docker, config.subnetPool, [config.hooksPort, hubPortOf(config)]);
       const swept = await sweepOwner(docker, config.owner, groupResourceNames(config.owner, adopting));
       if (swept.containers + swept.networks > 0) log.info({ swept }, 'removed what an earlier run left behind');
@@ -86,7 +96,7 @@ export class DockerSandbox implements Sandbox {
       log.info({ kernel }, 'kernel features');
       const subnets = new SubnetAllocator(config.subnetPool, config.subnetPrefix);
       await markSubnetsInUse(docker, subnets);
-      const sandbox = new DockerSandbox(docker, config, log, kernel, subnets, lease, mirror, hubCertificate);
+      const sandbox = new DockerSandbox(docker, config, log, kernel, subnets, lease, mirror, hub.certificate);
       sandbox.watch = watchHosts(
         docker,
         config.owner,

@@ -3,6 +3,7 @@ import { mkdirSync, openSync, readSync, closeSync, readdirSync, statSync } from 
 import { join, resolve } from 'node:path';
 import { DrydockError } from '../errors/drydock-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import { HUB_CERTIFICATE_DIR } from '../sandbox/hub/hub-certificate-store.ts';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -21,7 +22,8 @@ const BUSY_TIMEOUT_MS = 5000;
 export function openStore(dataDir: string, log: Logger): SqliteStore {
   const dir = resolve(dataDir);
   const file = join(dir, STORE_FILE);
-  const entries = listDir(dir);
+  // The Docker Hub stand-in keeps its certificate beside the store, and may have made it first.
+  const entries = listDir(dir)?.filter((entry) => entry !== HUB_CERTIFICATE_DIR);
   if (entries === undefined || entries.length === 0) {
     mkdirSync(dir, { recursive: true });
     const store = openChecked(file);

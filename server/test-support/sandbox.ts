@@ -1,5 +1,7 @@
 /** Test helpers for suites that need a real engine and lab hosts. Not used in production code. */
 import { randomBytes, randomInt } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ENGINE_SOCKETS, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { connectDocker } from '../sandbox/docker-client.ts';
@@ -13,7 +15,17 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // a small range, so the firewall (which only ever adds open ports) gains at most a hundred.
   const hooksPort = 18_100 + randomInt(100);
   const hubPort = 18_200 + randomInt(100);
-  return loadConfig(process.env, { owner: `test-${randomBytes(3).toString('hex')}`, poolSize: 0, hooksPort, hubPort, portsPort: 0, ...overrides });
+  // A data folder shared by the tests that need no store of their own: the sandbox keeps the Docker Hub stand-in's certificate there, not in the repository's.
+  const dataDir = join(tmpdir(), 'drydock-test-data');
+  return loadConfig(process.env, {
+    owner: `test-${randomBytes(3).toString('hex')}`,
+    poolSize: 0,
+    hooksPort,
+    hubPort,
+    portsPort: 0,
+    dataDir,
+    ...overrides,
+  });
 }
 
 /** A test config for privileged hosts on the machine's own engine: the fallback, and the control runs of the escape suite. */

@@ -7,7 +7,8 @@ const LABS = fileURLToPath(new URL('../../labs/', import.meta.url));
 
 async function verifyAll(options: Pick<VerifyRunOptions, 'labIds' | 'poolSize'>): Promise<void> {
   const lines: string[] = [];
-  const reports = await runVerify({ labsDir: LABS, ...options, print: (line) => (lines.push(line), console.log(line)) });
+  // Two labs side by side: each in its own session, as two learners would be.
+  const reports = await runVerify({ labsDir: LABS, jobs: 2, ...options, print: (line) => (lines.push(line), console.log(line)) });
   assert.ok(reports, `the labs did not load:\n${lines.join('\n')}`);
   const failed = reports.filter((r) => !r.passed).map((r) => r.labId);
   assert.deepEqual(failed, [], lines.join('\n'));

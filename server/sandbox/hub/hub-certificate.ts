@@ -13,10 +13,11 @@ export interface HubCertificate {
 }
 
 /**
- * A fresh CA and a certificate for Docker Hub's names, made at each start; the keys never leave
- * this process. Lab hosts trust the CA (see host-hub.ts); it is name-constrained to docker.io,
- * so even a leaked key could vouch for no other name.
- * openssl runs in a short-lived lab-host container, where it is sure to exist.
+ * A fresh CA and a certificate for Docker Hub's names. Lab hosts trust the CA (see host-hub.ts); it
+ * is name-constrained to docker.io, so even a leaked key could vouch for no other name. The CA's
+ * key is thrown away here: nothing needs to sign again. The set is kept in the data dir across
+ * restarts (hub-certificate-store.ts). openssl runs in a short-lived lab-host container, where it
+ * is sure to exist.
  */
 export async function makeHubCertificate(docker: Docker): Promise<HubCertificate> {
   const sans = HUB_NAMES.map((n) => `DNS:${n}`).join(',');
