@@ -107,6 +107,15 @@ test(
           `after ${how}: the same shell, the container still running`,
           20_000,
         );
+        // The Docker Hub stand-in's certificate outlives the restart, so a host taken over still
+        // trusts it and gets its explanation, not a certificate error.
+        const mark = `pulled-${how.replace(/\W/g, '')}`;
+        client.input('node1', `docker pull alpine:3.19 2>&1 | tail -n1; echo ${mark}\r`);
+        // The mark twice: the typed command, then its output.
+        await client.waitFor(() => client.text(0).split(mark).length > 2, `after ${how}: the pull's answer`, 30_000);
+        const pulled = client.text(0);
+        assert.match(pulled, /alpine:3\.19 is not in its mirror/, `after ${how}: the stand-in explains the missing image:\n${pulled.slice(-600)}`);
+        assert.doesNotMatch(pulled, /x509|certificate/, `after ${how}: no certificate error`);
       };
       const restarting = Date.now();
       server = await start();

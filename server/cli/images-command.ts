@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config/config.ts';
+import { ENGINE_SOCKETS, loadConfig } from '../config/config.ts';
 import { DrydockError } from '../errors/drydock-error.ts';
 import { assertEngineAnswers, connectDocker } from '../sandbox/docker-client.ts';
-import { addImagesToMirror, loadImageTar } from '../sandbox/images/add-images.ts';
+import { addImagesToMirror, copyMissingImages, loadImageTar } from '../sandbox/images/add-images.ts';
 import { ensureMirror } from '../sandbox/mirror.ts';
 import { readMirrorCatalog } from '../sandbox/mirror-catalog.ts';
 import { resolveMirrorUpstream } from '../sandbox/mirror-upstream.ts';
@@ -23,6 +23,16 @@ export function imagesCommand(): Command {
       const all = [...names, ...loaded];
       if (all.length === 0)
         throw new DrydockError('DD_BAD_REQUEST', 'name the images to add (e.g. `images add alpine:3.19`) or give --from-tar FILE');
+      const machine = connectDocker(ENGINE_SOCKETS.privileged);
+      if (
+        config.dockerHost !== ENGINE_SOCKETS.privileged &&
+        (await machine.ping().then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        await copyMissingImages(machine, docker, names, log);
+      }
       const mirror = await ensureMirror(docker, { upstream: await resolveMirrorUpstream(config.mirrorUpstream) }, log);
       await addImagesToMirror(docker, mirror, all, log);
     });

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestServer, testOwner } from '../test-support/test-server.ts';
 import { testLab } from '../test-support/test-lab.ts';
 import { forgetMirrorRepositories } from '../test-support/mirror-repos.ts';
+import { ENGINE_SOCKETS } from '../config/config.ts';
 import { sh, testConfig } from '../test-support/sandbox.ts';
 import { connectDocker } from './docker-client.ts';
 import { follow } from './images/build.ts';
@@ -33,7 +34,12 @@ describe('adding images to the mirror, and pulling through from an upstream', { 
   const config = testConfig();
   const docker = connectDocker(config.dockerHost);
   const id = randomBytes(3).toString('hex');
-  const added = { byName: `drydock-probe-added-${id}`, fromTar: `drydock-probe-tar-${id}`, upstreamOnly: `drydock-probe-upstream-${id}` };
+  const added = {
+    byName: `drydock-probe-added-${id}`,
+    fromTar: `drydock-probe-tar-${id}`,
+    upstreamOnly: `drydock-probe-upstream-${id}`,
+    machineOnly: `drydock-probe-machine-${id}`,
+  };
   const upstreamName = `drydock-test-upstream-${id}`;
   let dir: string;
   let mirrorUrl: string;
@@ -91,6 +97,24 @@ describe('adding images to the mirror, and pulling through from an upstream', { 
 
     const catalog = await readMirrorCatalog(mirrorUrl);
     assert.ok(catalog?.includes(`${added.byName}:1`) && catalog.includes(`${added.fromTar}:1`), String(catalog));
+  });
+
+  test("`images add NAME` takes an image the machine's engine has and the engine of the hosts lacks", async () => {
+    const machine = connectDocker(ENGINE_SOCKETS.privileged);
+    const name = `${added.machineOnly}:1`;
+    await machine.getImage('hello-world:latest').tag({ repo: added.machineOnly, tag: '1' });
+    try {
+      await assert.rejects(docker.getImage(name).inspect(), 'only on the machine engine at first');
+      const result = await drydock('images', 'add', name);
+      assert.equal(result.code, 0, result.out);
+      assert.match(result.out, new RegExp(`copying ${name} from the machine's engine[\\s\\S]*added ${name}`));
+      assert.ok((await readMirrorCatalog(mirrorUrl))?.includes(name));
+    } finally {
+      await machine
+        .getImage(name)
+        .remove()
+        .catch(() => {});
+    }
   });
 
   test('`images add` says what to do with a name it cannot take', async () => {

@@ -21,6 +21,28 @@ export async function addImagesToMirror(docker: Docker, mirror: Mirror, names: r
   return refs;
 }
 
+/**
+ * Copies each named image the engine lacks from another engine that has it (`docker save`, then
+ * load): with user-namespaced hosts the mirror lives on the engine Drydock owns, while a plain
+ * `docker pull` on this machine fills the machine's own. Names neither has are left for the
+ * mirror's seeding to report.
+ */
+export async function copyMissingImages(from: Docker, to: Docker, names: readonly string[], progress: Progress): Promise<void> {
+  const has = (engine: Docker, name: string) =>
+    engine
+      .getImage(name)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+  for (const { local } of names.map(toMirroredRef)) {
+    if ((await has(to, local)) || !(await has(from, local))) continue;
+    progress(`copying ${local} from the machine's engine`);
+    await follow(to, await to.loadImage(await from.getImage(local).get(), { quiet: true }), () => {});
+  }
+}
+
 /** Loads a `docker save` tar into this machine's engine; returns the names it held. */
 export async function loadImageTar(docker: Docker, file: string): Promise<string[]> {
   const info = await stat(file).catch(() => undefined);
