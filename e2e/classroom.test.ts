@@ -7,6 +7,7 @@ import type { TestServer } from '../server/test-support/test-server.ts';
 import { launchChromium } from './chromium.ts';
 import { startE2eServer } from './lab-server.ts';
 import { terminalText, waitForTerminal } from './terminal-text.ts';
+import { PageErrors } from './page-errors.ts';
 
 const LABS = fileURLToPath(new URL('../labs/', import.meta.url));
 const ARTIFACTS = new URL('../artifacts/', import.meta.url);
@@ -42,7 +43,7 @@ describe('a class, from the instructor’s and the learners’ browsers', { time
   let instructor: Page;
   let joinLink: string;
   const learners: Learner[] = [];
-  const pageErrors: string[] = [];
+  const pageErrors = new PageErrors();
   const row = (learner: Learner) => `.learner-row[data-learner="${learner.id}"]`;
 
   before(async () => {
@@ -52,14 +53,14 @@ describe('a class, from the instructor’s and the learners’ browsers', { time
     ]);
     const context = await browser.newContext({ viewport: VIEWPORT });
     instructor = await context.newPage();
-    instructor.on('pageerror', (err) => pageErrors.push(`instructor: ${err.message}`));
+    pageErrors.watch(instructor, 'instructor');
     await mkdir(ARTIFACTS, { recursive: true });
   });
 
   after(async () => {
     await browser?.close();
     await app?.close();
-    assert.deepEqual(pageErrors, [], 'a page threw');
+    pageErrors.assertNone();
   });
 
   test('the instructor signs in, creates a class and opens its live view', async () => {
@@ -95,7 +96,7 @@ describe('a class, from the instructor’s and the learners’ browsers', { time
     const started = ['Ada Lovelace', 'Brian', 'Chen Wei'].map(async (name) => {
       const context = await browser.newContext({ viewport: VIEWPORT });
       const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
+      pageErrors.watch(page, name);
       // The DOM renderer, whose rows the test reads (terminal-text.ts).
       await page.goto(joinLink.replace('/#/', '/?renderer=dom#/'));
       await page.locator('[data-field="name"]').fill(name);

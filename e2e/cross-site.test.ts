@@ -13,6 +13,7 @@ import { startLabSession } from '../server/verify/node-session-client.ts';
 import { launchChromium } from './chromium.ts';
 import { startE2eServer } from './lab-server.ts';
 import { waitForTerminal } from './terminal-text.ts';
+import { PageErrors } from './page-errors.ts';
 
 const SECRET = 'e2e-cross-site-secret';
 /** One host per learner is all this needs. */
@@ -115,7 +116,7 @@ describe("a learner's page cannot script Drydock for whoever opens it", { timeou
   let lesson: Page;
   let attacker: StartedSessionBody;
   let stored: { id: string; token: string };
-  const pageErrors: string[] = [];
+  const pageErrors = new PageErrors();
 
   before(async () => {
     const labsDir = await mkdtemp(join(tmpdir(), 'drydock-cross-site-'));
@@ -128,7 +129,7 @@ describe("a learner's page cannot script Drydock for whoever opens it", { timeou
     attacker = await startLabSession(app.url, 'one-host');
     victim = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     lesson = await victim.newPage();
-    lesson.on('pageerror', (err) => pageErrors.push(err.message));
+    pageErrors.watch(lesson);
     const signIn = await lesson.request.post(`${app.url}/api/instructor/sign-in`, { data: { secret: SECRET }, headers: { origin: app.url } });
     assert.equal(signIn.status(), 204, await signIn.text());
     await lesson.goto(`${app.url}/?renderer=dom#/`);
@@ -142,7 +143,7 @@ describe("a learner's page cannot script Drydock for whoever opens it", { timeou
   after(async () => {
     await browser?.close();
     await app?.close();
-    assert.deepEqual(pageErrors, [], 'the lab view threw');
+    pageErrors.assertNone('the lab view threw');
   });
 
   test("B opens A's page by its port link: nothing of B's is read or acted on", async () => {

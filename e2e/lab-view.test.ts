@@ -1,35 +1,21 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { TestServer } from '../server/test-support/test-server.ts';
 import { connectDocker } from '../server/sandbox/docker-client.ts';
 import { LABEL, ownerFilter } from '../server/sandbox/labels.ts';
-import { launchChromium } from './chromium.ts';
-import { startE2eServer } from './lab-server.ts';
+import { serverAndPage } from './lab-server.ts';
 import { terminalText, waitForTerminal } from './terminal-text.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url);
 
 // The learner's whole path in a real Chromium against the real server, engine and checks.
 describe('the lab view in a browser', { timeout: 240_000 }, () => {
+  const shared = serverAndPage();
   let app: TestServer;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    app = await startE2eServer();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    assert.deepEqual(pageErrors, [], 'the page threw');
-  });
+  before(() => ({ app, page } = shared));
 
   test('the catalog lists the lab with its summary, duration and level', async () => {
     await page.goto(`${app.url}/?renderer=dom#/`);

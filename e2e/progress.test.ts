@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { TestServer } from '../server/test-support/test-server.ts';
-import { launchChromium } from './chromium.ts';
-import { startE2eServer } from './lab-server.ts';
+import { serverAndPage } from './lab-server.ts';
 import { waitForTerminal } from './terminal-text.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url);
@@ -14,10 +13,10 @@ const HOSTS_READY_MS = 120_000;
 // Progress that lasts, as the learner sees it: the summary of a finished lab, the catalog, and
 // steps done in an earlier session shown apart from steps passing now.
 describe('progress in the browser', { timeout: 600_000 }, () => {
+  const shared = serverAndPage({ config: { poolSize: 0 } });
   let app: TestServer;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  before(() => ({ app, page } = shared));
 
   const shoot = async (name: string) => {
     await mkdir(ARTIFACTS, { recursive: true });
@@ -32,19 +31,6 @@ describe('progress in the browser', { timeout: 600_000 }, () => {
     if (await refused.isVisible()) throw new Error(`the lab did not open: ${await page.locator('.page-state').innerText()}`);
     await waitForTerminal(page, 'node1', /root@node1:~#/);
   };
-
-  before(async () => {
-    app = await startE2eServer({ config: { poolSize: 0 } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    assert.deepEqual(pageErrors, [], 'the page threw');
-  });
 
   test('a lab done to the end has a summary with the time each step first passed', async () => {
     await page.goto(`${app.url}/?renderer=dom#/`);

@@ -11,6 +11,7 @@ import { poolFilled, serverEnv, startServerProcess, sweepAfter, waitUntil } from
 import { buildWeb } from '../web/build.ts';
 import { launchChromium } from './chromium.ts';
 import { waitForTerminal } from './terminal-text.ts';
+import { PageErrors } from './page-errors.ts';
 
 // Issue 14 in the browser: an open lab page whose server restarts comes back by itself, to the same shell.
 test('an open lab page reconnects by itself after a server restart, and its terminal works without a reload', { timeout: 900_000 }, async () => {
@@ -26,8 +27,8 @@ test('an open lab page reconnects by itself after a server restart, and its term
     let server = await startServerProcess(env, url);
     servers.push(server);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    const pageErrors = new PageErrors();
+    pageErrors.watch(page);
     // As a learner meets it: the warm pool made (a busy machine starts hosts slowly).
     await waitUntil(poolFilled(url, 3), 'the warm pool to be made', 400_000);
     await page.goto(`${url}/?renderer=dom#/`);
@@ -55,7 +56,7 @@ test('an open lab page reconnects by itself after a server restart, and its term
     await page.locator('.host-terminal[data-host="node1"]').click();
     await page.keyboard.type('echo "value=$BEFORE"\n');
     await waitForTerminal(page, 'node1', /^value=restart-42\s*$/m);
-    assert.deepEqual(pageErrors, [], 'the page threw');
+    pageErrors.assertNone('the page threw');
 
     server.kill('SIGTERM');
     await once(server, 'exit');
