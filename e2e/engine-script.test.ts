@@ -18,11 +18,13 @@ const SCRIPT = fileURLToPath(new URL('../scripts/engine.sh', import.meta.url));
 const STUBS = {
   // Answers once a stand-in engine is up on the socket DOCKER_HOST names.
   docker: `#!/bin/sh\n[ "$1" = info ] && [ -f "$STATE/up-$(printf %s "$DOCKER_HOST" | tr -c a-z0-9 _)" ]\n`,
-  // Like dockerd, it handles SIGINT (and so un-ignores it) by stopping. Only the machine's engine records its pid.
+  // Like dockerd, it handles SIGINT (and so un-ignores it) by stopping. Each adds its pid to
+  // pids, for the clean-up; the machine's engine also writes it to pid.
   dockerd: `#!/usr/bin/env node
 const fs = require('node:fs');
 process.on('SIGINT', () => process.exit(130));
 const socket = process.argv[process.argv.indexOf('-H') + 1];
+fs.appendFileSync(process.env.STATE + '/pids', process.pid + '\\n');
 if (socket === 'unix:///var/run/docker.sock') fs.writeFileSync(process.env.STATE + '/pid', String(process.pid));
 fs.writeFileSync(process.env.STATE + '/up-' + socket.replace(/[^a-z0-9]/g, '_'), '');
 setInterval(() => {}, 1000);
@@ -53,7 +55,7 @@ async function sessionAndGroup(pid: number): Promise<{ sid: number; pgid: number
 describe('scripts/engine.sh', () => {
   let dir = '';
   let state = '';
-  const started: number[] = [];
+  const states: string[] = [];
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'engine-sh-'));
@@ -64,13 +66,18 @@ describe('scripts/engine.sh', () => {
   });
 
   after(async () => {
-    for (const pid of started) if (await alive(pid)) process.kill(pid, 'SIGKILL');
+    // Every stand-in engine the runs started, Drydock's included: none may outlive the test.
+    for (const dir of states) {
+      const pids = (await readFile(join(dir, 'pids'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
+      for (const pid of pids) if (await alive(pid)) process.kill(pid, 'SIGKILL');
+    }
     await rm(dir, { recursive: true, force: true });
   });
 
   /** Runs the script the way a terminal runs a foreground job: in a process group (and session) of its own. */
   async function runScript(systemdState: string): Promise<{ scriptPid: number; output: string }> {
     state = await mkdtemp(join(dir, 'state-'));
+    states.push(state);
     const child = spawn('bash', [SCRIPT], {
       detached: true,
       env: {
@@ -96,7 +103,6 @@ describe('scripts/engine.sh', () => {
   test('without systemd, dockerd runs in a session of its own and outlives a Ctrl-C to the caller', async () => {
     const { scriptPid } = await runScript('offline');
     const pid = Number(await readFile(join(state, 'pid'), 'utf8'));
-    started.push(pid);
     const engine = await sessionAndGroup(pid);
     assert.notEqual(engine.pgid, scriptPid, "dockerd is not in the caller's process group");
     assert.notEqual(engine.sid, scriptPid, "dockerd is not in the caller's session");
