@@ -116,9 +116,12 @@ start_own_engine() {
 # Drydock's engine first: a dockerd started with a bridge of its own deletes an existing docker0
 # (seen with 20.10), the machine engine's default bridge, and every container on it loses its
 # network. Started second, the machine's engine makes docker0 again.
-had_docker0=$(ip link show docker0 >/dev/null 2>&1 && echo yes || echo no)
+# A docker0 left by an engine that is not running does not matter: the machine's engine makes it
+# again when it starts below.
+machine_had_docker0=no
+if answers unix:///var/run/docker.sock && ip link show docker0 >/dev/null 2>&1; then machine_had_docker0=yes; fi
 start_own_engine
-if [ "$had_docker0" = yes ] && ! ip link show docker0 >/dev/null 2>&1; then
+if [ "$machine_had_docker0" = yes ] && ! ip link show docker0 >/dev/null 2>&1; then
   # The machine's engine was already running: only its restart makes docker0 again.
   echo "Starting Drydock's engine removed the machine engine's docker0 bridge; restarting the machine's engine to restore it..." >&2
   case "$(systemd_state)" in

@@ -126,8 +126,10 @@ test(
       await once(server, 'exit');
       await waitUntil(async () => !(await ownedResources(config)).some((r) => r.endsWith('-lease')), "the killed server's lease to lapse", 15_000);
       // This start removes everything on its way out, so the test leaves nothing behind.
-      server = await start({ DRYDOCK_SHUTDOWN_HOSTS: 'remove' });
+      // One session per address this time: the session taken over must count for its learner's address.
+      server = await start({ DRYDOCK_SHUTDOWN_HOSTS: 'remove', DRYDOCK_SESSIONS_PER_ADDRESS: '1' });
       await takenOver('kill -9');
+      await assert.rejects(startLabSession(url, 'two-hosts'), /1 lab sessions? (is|are) already running from your network address/);
 
       // Ending the session still removes everything it had: what is left is the pool's and the lease.
       const ended = await fetch(`${url}/api/sessions/${started.session.id}`, {

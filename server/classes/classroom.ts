@@ -49,7 +49,7 @@ export async function openClassroom(deps: ClassroomDeps): Promise<Classroom> {
     classes,
     learners: new ClassLearners(classes, store, follower),
     feeds,
-    signIns: new InstructorSignIns(secret, config.instructorSignInHours * 3600_000, now),
+    signIns: await InstructorSignIns.load(secret, config.instructorSignInHours * 3600_000, store, log, now),
     labs,
     store,
     close: () => {

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DrydockError } from '../errors/drydock-error.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Store } from '../store/store.ts';
 import { GuessLimit } from '../support/guess-limit.ts';
 import type { InstructorSecret } from './instructor-secret.ts';
 
@@ -10,21 +12,40 @@ const WRONG_SECRETS = { burst: 5, perMinute: 6 };
 /** Sign-ins kept at once; the oldest go first (each is a few dozen bytes). */
 const MAX_SIGN_INS = 1000;
 
+export type SignInStore = Pick<Store, 'saveSignIn' | 'removeSignIns' | 'signIns'>;
+
 /**
  * Instructors' signed-in browsers: a random token in an HttpOnly cookie, known here only by its
  * digest, with an expiry kept on the server (a stolen cookie stops working when it passes).
- * Wrong secrets all get the same answer and, past a few, the address waits.
+ * Wrong secrets all get the same answer and, past a few, the address waits. The store keeps
+ * the digests, so a restart signs nobody out; checks read the copy in memory (they run on every
+ * instructor request, and the store's writes are the rare sign-ins and sign-outs).
  */
 export class InstructorSignIns {
-  private readonly expiries = new Map<string, number>();
   private readonly guesses: GuessLimit;
 
-  constructor(
+  private constructor(
     private readonly secret: InstructorSecret,
     private readonly lifetimeMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly store: SignInStore,
+    private readonly log: Logger,
+    private readonly now: () => number,
+    private readonly expiries: Map<string, number>,
   ) {
     this.guesses = new GuessLimit(WRONG_SECRETS.burst, WRONG_SECRETS.perMinute, 'instructor secrets');
+  }
+
+  /** The sign-ins the store kept that have not expired. */
+  static async load(
+    secret: InstructorSecret,
+    lifetimeMs: number,
+    store: SignInStore,
+    log: Logger,
+    now: () => number = Date.now,
+  ): Promise<InstructorSignIns> {
+    await store.removeSignIns(undefined, now());
+    const kept = new Map((await store.signIns()).map((s) => [s.tokenDigest, s.expiresAt]));
+    return new InstructorSignIns(secret, lifetimeMs, store, log, now, kept);
   }
 
   get maxAgeSeconds(): number {
@@ -39,14 +60,16 @@ export class InstructorSignIns {
       throw new DrydockError('DD_INSTRUCTOR_SECRET_WRONG', 'that is not the instructor secret');
     }
     this.forgetExpired();
-    if (this.expiries.size >= MAX_SIGN_INS) this.expiries.delete(this.expiries.keys().next().value!);
+    if (this.expiries.size >= MAX_SIGN_INS) this.forget(this.expiries.keys().next().value!);
     const token = randomBytes(32).toString('base64url');
-    this.expiries.set(digest(token), this.now() + this.lifetimeMs);
+    const signIn = { tokenDigest: digest(token), expiresAt: this.now() + this.lifetimeMs };
+    this.expiries.set(signIn.tokenDigest, signIn.expiresAt);
+    this.write(() => this.store.saveSignIn(signIn), 'the sign-in will not outlast a restart');
     return token;
   }
 
   signOut(token: string | undefined): void {
-    if (token) this.expiries.delete(digest(token));
+    if (token) this.forget(digest(token));
   }
 
   /** Whether this cookie value is a live sign-in. */
@@ -64,6 +87,17 @@ export class InstructorSignIns {
   private forgetExpired(): void {
     const now = this.now();
     for (const [key, expires] of this.expiries) if (expires <= now) this.expiries.delete(key);
+  }
+
+  /** Here at once; in the store too, along with whatever expired there. */
+  private forget(tokenDigest: string): void {
+    this.expiries.delete(tokenDigest);
+    this.write(() => this.store.removeSignIns(tokenDigest, this.now()), 'a restart will bring the sign-in back until it expires');
+  }
+
+  /** A store that fails costs a sign-in its survival of a restart, never the request: logged, not thrown. */
+  private write(operation: () => Promise<void>, consequence: string): void {
+    operation().catch((err: unknown) => this.log.error({ err }, `could not write an instructor sign-in to the store: ${consequence}`));
   }
 }
 

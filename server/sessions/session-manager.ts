@@ -225,7 +225,7 @@ export class SessionManager {
     }
     const workbench = await Workbench.adopt(lab, record, deps);
     if (!workbench) return false;
-    const owner: SessionOwner = { learnerId: record.learnerId, address: '', ...(record.classId ? { classId: record.classId } : {}) };
+    const owner: SessionOwner = { learnerId: record.learnerId, address: record.address, ...(record.classId ? { classId: record.classId } : {}) };
     const session = new LabSession({
       id: record.id,
       tokenDigest: Buffer.from(record.tokenDigest, 'hex'),
@@ -266,6 +266,7 @@ function recordOf(session: LabSession, tokenDigest: Buffer): SessionRecord {
     id: session.id,
     learnerId: session.owner.learnerId,
     classId: session.owner.classId ?? null,
+    address: session.owner.address,
     labId: session.lab.id,
     tokenDigest: tokenDigest.toString('hex'),
     hostGroupId: session.hosts.id,

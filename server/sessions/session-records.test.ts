@@ -7,6 +7,7 @@ const record = (id: string, change: Partial<SessionRecord> = {}): SessionRecord 
   id,
   learnerId: 'learner',
   classId: null,
+  address: '203.0.113.7',
   labId: 'two-hosts',
   tokenDigest: '00',
   hostGroupId: `hosts-${id}`,

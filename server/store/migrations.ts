@@ -69,6 +69,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The learner's address, so a session taken over after a restart counts against the
+    // per-address ceiling again. Sessions recorded before it have none ('').
+    version: 3,
+    sql: `ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';`,
+  },
+  {
+    // Instructors' sign-ins, by the digest of their cookie's token, so a restart keeps them.
+    version: 4,
+    sql: `
+      CREATE TABLE instructor_sign_ins (
+        token_digest TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The newest schema this code knows. */

@@ -83,6 +83,7 @@ test('a database at version 1 is migrated to the newest version at open, its row
     id: 's',
     learnerId: 'old',
     classId: null,
+    address: '203.0.113.7',
     labId: 'l',
     tokenDigest: 'd',
     hostGroupId: 'g',
@@ -99,6 +100,28 @@ test('a database at version 1 is migrated to the newest version at open, its row
     MIGRATIONS.map((m) => ({ version: m.version })),
   );
   db.close();
+});
+
+test('sessions recorded at version 2 come back at version 3 with no address, and new ones keep theirs', async () => {
+  const dir = await freshDir();
+  const v2 = new Database(join(dir, STORE_FILE));
+  migrate(v2, MIGRATIONS.slice(0, 2));
+  v2.prepare("INSERT INTO learners (id, name, created_at) VALUES ('l', '', 1)").run();
+  v2.prepare(
+    `INSERT INTO sessions (id, learner_id, class_id, lab_id, token_digest, host_group_id, host_names, started_at, expires_at, max_expires_at)
+     VALUES ('old', 'l', NULL, 'lab', 'd', 'g', '["node1"]', 1, 2, 3)`,
+  ).run();
+  v2.close();
+  const store = openStore(dir, silent);
+  await store.saveSession({ ...(await store.sessions())[0]!, id: 'new', hostGroupId: 'g2', address: '198.51.100.4' });
+  assert.deepEqual(
+    (await store.sessions()).map((s) => [s.id, s.address]),
+    [
+      ['new', '198.51.100.4'],
+      ['old', ''],
+    ],
+  );
+  await store.close();
 });
 
 test('a migration that fails leaves the database at its old version (all or nothing)', async () => {

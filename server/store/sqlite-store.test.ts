@@ -136,6 +136,7 @@ test('a session record is saved, patched and removed', async () => {
     id: 's-1',
     learnerId: 'sess-l',
     classId: null,
+    address: '203.0.113.7',
     labId: 'lab-a',
     tokenDigest: 'ab'.repeat(32),
     hostGroupId: 'g-1',

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ClassRecord, LearnerRecord, MemberRecord, SessionRecord, StepPassRecord, Store } from './store.ts';
+import type { ClassRecord, LearnerRecord, MemberRecord, SessionRecord, SignInRecord, StepPassRecord, Store } from './store.ts';
 
 interface ClassRow {
   id: string;
@@ -17,6 +17,7 @@ interface SessionRow {
   id: string;
   learner_id: string;
   class_id: string | null;
+  address: string;
   lab_id: string;
   token_digest: string;
   host_group_id: string;
@@ -48,6 +49,7 @@ function sessionOf(row: SessionRow): SessionRecord {
     id: row.id,
     learnerId: row.learner_id,
     classId: row.class_id,
+    address: row.address,
     labId: row.lab_id,
     tokenDigest: row.token_digest,
     hostGroupId: row.host_group_id,
@@ -164,13 +166,14 @@ export class SqliteStore implements Store {
   async saveSession(s: SessionRecord): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO sessions (id, learner_id, class_id, lab_id, token_digest, host_group_id, host_names, started_at, expires_at, max_expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sessions (id, learner_id, class_id, address, lab_id, token_digest, host_group_id, host_names, started_at, expires_at, max_expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         s.id,
         s.learnerId,
         s.classId,
+        s.address,
         s.labId,
         s.tokenDigest,
         s.hostGroupId,
@@ -200,6 +203,24 @@ export class SqliteStore implements Store {
 
   async sessions(): Promise<SessionRecord[]> {
     return (this.db.prepare('SELECT * FROM sessions ORDER BY started_at, id').all() as SessionRow[]).map(sessionOf);
+  }
+
+  async saveSignIn(signIn: SignInRecord): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO instructor_sign_ins (token_digest, expires_at) VALUES (?, ?) ON CONFLICT (token_digest) DO UPDATE SET expires_at = excluded.expires_at',
+      )
+      .run(signIn.tokenDigest, signIn.expiresAt);
+  }
+
+  async removeSignIns(tokenDigest: string | undefined, now: number): Promise<void> {
+    this.db.prepare('DELETE FROM instructor_sign_ins WHERE token_digest = ? OR expires_at <= ?').run(tokenDigest ?? null, now);
+  }
+
+  async signIns(): Promise<SignInRecord[]> {
+    return this.db
+      .prepare('SELECT token_digest AS tokenDigest, expires_at AS expiresAt FROM instructor_sign_ins ORDER BY expires_at')
+      .all() as SignInRecord[];
   }
 
   async getSetting(key: string): Promise<string | undefined> {

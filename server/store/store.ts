@@ -50,6 +50,8 @@ export interface SessionRecord {
   learnerId: string;
   /** The class the session counts for, if any. */
   classId: string | null;
+  /** The learner's network address when the session started, for the per-address ceiling ('' if unknown). */
+  address: string;
   labId: string;
   /** sha256 of the token, hex; the token itself is never stored. */
   tokenDigest: string;
@@ -59,6 +61,12 @@ export interface SessionRecord {
   startedAt: number;
   expiresAt: number;
   maxExpiresAt: number;
+}
+
+export interface SignInRecord {
+  /** sha256 of the cookie's token, hex; the token itself is never stored. */
+  tokenDigest: string;
+  expiresAt: number;
 }
 
 export interface Store {
@@ -91,6 +99,12 @@ export interface Store {
   updateSession(id: string, patch: Partial<Pick<SessionRecord, 'expiresAt' | 'maxExpiresAt' | 'hostGroupId' | 'hostNames'>>): Promise<void>;
   removeSession(id: string): Promise<void>;
   sessions(): Promise<SessionRecord[]>;
+
+  /** Instructors' signed-in browsers: the digest of each cookie's token, and when it expires. */
+  saveSignIn(signIn: SignInRecord): Promise<void>;
+  /** Forgets one sign-in, and every one expired by `now`. */
+  removeSignIns(tokenDigest: string | undefined, now: number): Promise<void>;
+  signIns(): Promise<SignInRecord[]>;
 
   /** Small named values: the instructor secret's digest, say. */
   getSetting(key: string): Promise<string | undefined>;
