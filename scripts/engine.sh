@@ -30,6 +30,19 @@ wait_for() { # SOCKET LOGFILE
   exit 1
 }
 
+# An engine that is still stopping keeps its pid file until it exits, and a new dockerd refuses to
+# start while the file names a live process ("pid file found"): wait for it.
+wait_stopped() { # PIDFILE NAME
+  local pid
+  pid=$(cat "$1" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    echo "Waiting for $2 (pid $pid) to finish stopping..."
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+    echo "$2 (pid $pid) is still stopping after 30s; stop it (kill $pid) and run this script again." >&2
+    exit 1
+  fi
+}
+
 if answers unix:///var/run/docker.sock && answers "unix://$own_socket"; then exit 0; fi
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -60,6 +73,7 @@ start_machine_engine() {
         log="(journalctl -u docker)"
         ;;
       *)
+        wait_stopped /var/run/docker.pid "the machine's previous engine"
         echo "Starting the machine's dockerd (log: $log)..."
         setsid dockerd -H unix:///var/run/docker.sock >>"$log" 2>&1 </dev/null &
         ;;
@@ -94,6 +108,7 @@ start_own_engine() {
       iptables -w -t nat -A POSTROUTING -s "$bridge_net" ! -o "$own_bridge" -j MASQUERADE
 
     mkdir -p "$(dirname "$own_socket")" "$own_root" "$own_run"
+    wait_stopped "$own_run/dockerd.pid" "Drydock's previous engine"
     echo "Starting Drydock's engine, user-namespaced (socket $own_socket, log: $own_log)..."
     # --userns-remap=default makes the user dockremap and its subordinate ids (/etc/subuid) at
     # the first start. --cgroup-parent keeps its containers' cgroups apart from the machine engine's.
@@ -127,12 +142,9 @@ if [ "$machine_had_docker0" = yes ] && ! ip link show docker0 >/dev/null 2>&1; t
   case "$(systemd_state)" in
     running | degraded | starting) systemctl stop docker ;;
     *)
-      # Until the process is gone: a new dockerd refuses to start while the old one's pid file is there.
-      pid=$(cat /var/run/docker.pid 2>/dev/null || true)
-      if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      fi
+      kill "$(cat /var/run/docker.pid 2>/dev/null)" 2>/dev/null || true
+      # Gone before it is started again: while it stops it may still answer.
+      wait_stopped /var/run/docker.pid "the machine's engine"
       ;;
   esac
 fi
