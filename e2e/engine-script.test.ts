@@ -86,6 +86,8 @@ describe('scripts/engine.sh', () => {
         STATE: state,
         SYSTEMD_STATE: systemdState,
         DRYDOCK_ENGINE_LOG: join(state, 'log'),
+        // Not the machine's real engine's: the script waits while the process a pid file names runs.
+        DRYDOCK_MACHINE_ENGINE_PIDFILE: join(state, 'pid'),
         DRYDOCK_ENGINE_OWN_LOG: join(state, 'own-log'),
         DRYDOCK_ENGINE_SOCKET: join(state, 'own.sock'),
         DRYDOCK_ENGINE_ROOT: join(state, 'own-root'),

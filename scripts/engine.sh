@@ -6,6 +6,8 @@
 # docs/operators.md, "The engine Drydock owns", explains the second one.
 set -euo pipefail
 log=${DRYDOCK_ENGINE_LOG:-/var/log/drydock-dockerd.log}
+# Where the machine's dockerd writes its pid (its default).
+machine_pidfile=${DRYDOCK_MACHINE_ENGINE_PIDFILE:-/var/run/docker.pid}
 # Drydock's engine: its own socket, storage and state, so the machine's engine and whatever runs
 # on it are untouched. The default of DRYDOCK_DOCKER_HOST is this socket.
 own_socket=${DRYDOCK_ENGINE_SOCKET:-/run/drydock/docker.sock}
@@ -73,7 +75,7 @@ start_machine_engine() {
         log="(journalctl -u docker)"
         ;;
       *)
-        wait_stopped /var/run/docker.pid "the machine's previous engine"
+        wait_stopped "$machine_pidfile" "the machine's previous engine"
         echo "Starting the machine's dockerd (log: $log)..."
         setsid dockerd -H unix:///var/run/docker.sock >>"$log" 2>&1 </dev/null &
         ;;
@@ -142,9 +144,9 @@ if [ "$machine_had_docker0" = yes ] && ! ip link show docker0 >/dev/null 2>&1; t
   case "$(systemd_state)" in
     running | degraded | starting) systemctl stop docker ;;
     *)
-      kill "$(cat /var/run/docker.pid 2>/dev/null)" 2>/dev/null || true
+      kill "$(cat "$machine_pidfile" 2>/dev/null)" 2>/dev/null || true
       # Gone before it is started again: while it stops it may still answer.
-      wait_stopped /var/run/docker.pid "the machine's engine"
+      wait_stopped "$machine_pidfile" "the machine's engine"
       ;;
   esac
 fi
