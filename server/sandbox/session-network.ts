@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { networkInterfaces } from 'node:os';
 import { labelsFor, type Role } from './labels.ts';
 import { attachMirror, MIRROR_CONTAINER } from './mirror.ts';
-import { gatewayOf, inRange, type SubnetAllocator } from './subnets.ts';
+import { gatewayOf, overlapsNarrower, type SubnetAllocator } from './subnets.ts';
 
 export interface SessionNetwork {
   id: string;
@@ -25,7 +25,7 @@ export async function createSessionNetwork(
   for (let attempt = 0; ; attempt++) {
     const subnet = subnets.take();
     // Left marked as taken: it belongs to something else on this machine.
-    if (onThisMachine(subnet)) continue;
+    if (onThisMachine(subnet, subnets.rangePrefix)) continue;
     try {
       const network = await docker.createNetwork({
         Name: name,
@@ -51,15 +51,17 @@ export async function createSessionNetwork(
 }
 
 /**
- * Whether an interface of this machine lies in or around the subnet: another engine's bridge
- * (Drydock's own engine and the machine's each see only their own networks, the kernel sees
- * both, and two bridges on one subnet would route each other's traffic astray).
+ * Whether a network of this machine, narrower than the whole range, overlaps the subnet: another
+ * engine's bridge (Drydock's own engine and the machine's each see only their own networks, the
+ * kernel sees both, and two bridges on one subnet would route each other's traffic astray). A
+ * network as wide as the range or wider (a 10.0.0.0/8 LAN) is left out: the bridges' narrower
+ * routes win over it.
  */
-function onThisMachine(subnet: string): boolean {
-  const base = subnet.split('/')[0]!;
-  return Object.values(networkInterfaces())
+function onThisMachine(subnet: string, rangePrefix: number): boolean {
+  const networks = Object.values(networkInterfaces())
     .flat()
-    .some((i) => i?.family === 'IPv4' && i.cidr !== null && (inRange(i.address, subnet) || inRange(base, i.cidr)));
+    .flatMap((i) => (i?.family === 'IPv4' && i.cidr ? [i.cidr] : []));
+  return overlapsNarrower(subnet, rangePrefix, networks);
 }
 
 /** Marks every subnet the engine's networks hold (ours and anyone else's) as taken. */

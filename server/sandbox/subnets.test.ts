@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gatewayOf, inRange, SubnetAllocator } from './subnets.ts';
+import { gatewayOf, inRange, overlapsNarrower, SubnetAllocator } from './subnets.ts';
 
 test('cuts a range into consecutive subnets and reuses released ones', () => {
   const subnets = new SubnetAllocator('10.213.0.0/16', 27);
@@ -41,4 +41,13 @@ test('tells whether an address lies in a range', () => {
   assert.equal(inRange('172.17.0.1', '10.213.0.0/16'), false);
   assert.equal(inRange('10.213.0.33', '10.213.0.32/27'), true);
   assert.equal(inRange('10.213.0.64', '10.213.0.32/27'), false);
+});
+
+test("a subnet another engine's bridge holds on this machine is skipped; a LAN as wide as the range is not", () => {
+  const range = 16;
+  assert.ok(overlapsNarrower('10.213.0.32/27', range, ['10.213.0.33/27']), 'the same /27, another bridge');
+  assert.ok(overlapsNarrower('10.213.0.32/27', range, ['10.213.0.1/24']), 'inside a wider bridge of the range');
+  assert.ok(overlapsNarrower('10.213.0.0/24', 16, ['10.213.0.97/27']), 'around a narrower one');
+  assert.ok(!overlapsNarrower('10.213.0.32/27', range, ['10.213.0.1/27', '172.17.0.1/16', '127.0.0.1/8']), 'neighbours and others');
+  assert.ok(!overlapsNarrower('10.213.0.32/27', range, ['10.1.2.3/8', '10.213.7.7/16']), 'a network as wide as the range or wider');
 });

@@ -8,6 +8,8 @@ export class SubnetAllocator {
   private readonly base: number;
   private readonly count: number;
   private readonly size: number;
+  /** The prefix length of the whole range (16 for 10.213.0.0/16). */
+  readonly rangePrefix: number;
   private readonly used = new Set<number>();
   private cursor = 0;
 
@@ -18,6 +20,7 @@ export class SubnetAllocator {
     const [address, bits] = range.split('/') as [string, string];
     const rangeBits = Number(bits);
     if (!(rangeBits <= prefix)) throw new DrydockError('DD_CONFIG_INVALID', `subnet /${prefix} does not fit in ${range}`);
+    this.rangePrefix = rangeBits;
     this.base = (toNumber(address) & mask(rangeBits)) >>> 0;
     this.size = 2 ** (32 - prefix);
     this.count = 2 ** (prefix - rangeBits);
@@ -64,6 +67,18 @@ export function gatewayOf(subnet: string): string {
 export function inRange(address: string, range: string): boolean {
   const [base, bits] = range.split('/') as [string, string];
   return (toNumber(address) & mask(Number(bits))) >>> 0 === (toNumber(base) & mask(Number(bits))) >>> 0;
+}
+
+/**
+ * Whether any of `networks` (interface addresses with their prefix, 10.213.0.1/27) narrower than
+ * `/rangePrefix` overlaps the subnet.
+ */
+export function overlapsNarrower(subnet: string, rangePrefix: number, networks: readonly string[]): boolean {
+  const base = subnet.split('/')[0]!;
+  return networks.some((network) => {
+    const [address, bits] = network.split('/') as [string, string];
+    return Number(bits) > rangePrefix && (inRange(address, subnet) || inRange(base, network));
+  });
 }
 
 function toNumber(address: string): number {
