@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ownedResources, testConfig } from '../server/test-support/sandbox.ts';
-import { poolFilled, serverEnv, startServerProcess, sweepAfter, waitUntil } from '../server/test-support/server-process.ts';
+import { ownedResources } from '../server/test-support/sandbox.ts';
+import { poolFilled, serverProcesses, waitUntil } from '../server/test-support/server-process.ts';
 import { buildWeb } from '../web/build.ts';
 import { launchChromium } from './chromium.ts';
 import { waitForTerminal } from './terminal-text.ts';
@@ -16,16 +11,11 @@ import { PageErrors } from './page-errors.ts';
 // Issue 14 in the browser: an open lab page whose server restarts comes back by itself, to the same shell.
 test('an open lab page reconnects by itself after a server restart, and its terminal works without a reload', { timeout: 900_000 }, async () => {
   await buildWeb();
-  const config = testConfig();
-  const dataDir = await mkdtemp(join(tmpdir(), 'drydock-restart-e2e-'));
-  const port = 18_700 + randomInt(200);
-  const url = `http://127.0.0.1:${port}`;
-  const env = serverEnv(config, port, dataDir);
-  const servers: ChildProcess[] = [];
+  const processes = await serverProcesses(18_700);
+  const { config, url } = processes;
   const browser = await launchChromium();
   try {
-    let server = await startServerProcess(env, url);
-    servers.push(server);
+    let server = await processes.start();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors = new PageErrors();
     pageErrors.watch(page);
@@ -45,8 +35,7 @@ test('an open lab page reconnects by itself after a server restart, and its term
     assert.match(page.url(), /#\/labs?\/two-hosts/, 'the page stays on the lab');
 
     // The last start removes everything on its way out, so the test leaves nothing behind.
-    server = await startServerProcess({ ...env, DRYDOCK_SHUTDOWN_HOSTS: 'remove' }, url);
-    servers.push(server);
+    server = await processes.start({ DRYDOCK_SHUTDOWN_HOSTS: 'remove' });
     await waitForTerminal(page, 'node1', /Drydock restarted: earlier output is not shown again/, 60_000);
     await page
       .locator('.connection.is-visible')
@@ -63,7 +52,6 @@ test('an open lab page reconnects by itself after a server restart, and its term
     assert.deepEqual(await ownedResources(config), [], 'nothing left behind');
   } finally {
     await browser.close();
-    await sweepAfter(servers, config);
-    await rm(dataDir, { recursive: true, force: true });
+    await processes.close();
   }
 });

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { StartedSessionBody } from '../shared/api.ts';
 import { connectDocker } from './sandbox/docker-client.ts';
 import { ownerFilter } from './sandbox/labels.ts';
 import { ownedResources, testConfig } from './test-support/sandbox.ts';
-import { poolFilled, serverEnv, startServerProcess, sweepAfter, waitUntil } from './test-support/server-process.ts';
+import { poolFilled, serverProcesses, waitUntil } from './test-support/server-process.ts';
 import { NodeSessionClient, startLabSession } from './verify/node-session-client.ts';
 
 /** Running lab-host containers of this owner, by name (id and whether it runs), the warm pool's apart. */
@@ -44,17 +39,8 @@ test(
   'sessions survive a server restart (SIGTERM) and a crash (kill -9): same hosts, same shells, same progress',
   { timeout: 1_200_000 },
   async () => {
-    const config = testConfig();
-    const dataDir = await mkdtemp(join(tmpdir(), 'drydock-restart-'));
-    const port = 18_500 + randomInt(200);
-    const url = `http://127.0.0.1:${port}`;
-    const env = serverEnv(config, port, dataDir);
-    const servers: ChildProcess[] = [];
-    const start = async (extra: NodeJS.ProcessEnv = {}) => {
-      const server = await startServerProcess({ ...env, ...extra }, url);
-      servers.push(server);
-      return server;
-    };
+    const processes = await serverProcesses(18_500);
+    const { config, url, start } = processes;
     try {
       let server = await start();
       // As a learner meets it: the warm pool made, so the session's hosts come from it.
@@ -152,8 +138,7 @@ test(
       await once(server, 'exit');
       assert.deepEqual(await ownedResources(config), [], 'DRYDOCK_SHUTDOWN_HOSTS=remove leaves nothing');
     } finally {
-      await sweepAfter(servers, config);
-      await rm(dataDir, { recursive: true, force: true });
+      await processes.close();
     }
   },
 );

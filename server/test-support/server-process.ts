@@ -1,9 +1,13 @@
 /** Test support, not used in production code: `npm start`'s server as a process of its own, as an operator runs it. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.ts';
-import { startTestSandbox } from './sandbox.ts';
+import { startTestSandbox, testConfig } from './sandbox.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * The environment of a server process of this test's own: its owner, ports and data dir (the
  * test's config), the e2e fixture labs, and otherwise the defaults an operator gets.
  */
-export function serverEnv(config: Config, port: number, dataDir: string): NodeJS.ProcessEnv {
+function serverEnv(config: Config, port: number, dataDir: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DRYDOCK_OWNER: config.owner,
@@ -61,7 +65,7 @@ export function poolFilled(url: string, size: number): () => Promise<boolean> {
  * Kills whatever server processes still run and removes what they leave: a killed server keeps
  * its sessions' hosts for the next start, so a test that stops half-way must sweep them itself.
  */
-export async function sweepAfter(servers: readonly ChildProcess[], config: Config): Promise<void> {
+async function sweepAfter(servers: readonly ChildProcess[], config: Config): Promise<void> {
   await Promise.all(
     servers.map(async (server) => {
       if (server.exitCode !== null || server.signalCode !== null) return;
@@ -71,4 +75,37 @@ export async function sweepAfter(servers: readonly ChildProcess[], config: Confi
     }),
   );
   await (await startTestSandbox(config)).close();
+}
+
+/** One test's server, started and restarted as a process: the same owner, port and data folder each time. */
+export interface ServerProcesses {
+  config: Config;
+  url: string;
+  /** Starts the server with the test's environment and `extra` settings; resolves once it is ready. */
+  start(extra?: NodeJS.ProcessEnv): Promise<ChildProcess & { log: () => string }>;
+  /** Kills every server still running, sweeps what they left on the engine, removes the data folder. */
+  close(): Promise<void>;
+}
+
+/** A test config, a data folder and a port (from portBase up) of the test's own, for servers run as `npm start` runs them. */
+export async function serverProcesses(portBase: number): Promise<ServerProcesses> {
+  const config = testConfig();
+  const dataDir = await mkdtemp(join(tmpdir(), 'drydock-server-process-'));
+  const port = portBase + randomInt(200);
+  const url = `http://127.0.0.1:${port}`;
+  const env = serverEnv(config, port, dataDir);
+  const servers: ChildProcess[] = [];
+  return {
+    config,
+    url,
+    start: async (extra = {}) => {
+      const server = await startServerProcess({ ...env, ...extra }, url);
+      servers.push(server);
+      return server;
+    },
+    close: async () => {
+      await sweepAfter(servers, config);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
