@@ -11,7 +11,7 @@ import { watchLabs } from './labs/lab-watcher.ts';
 import { renderMarkdown } from './labs/render.ts';
 import type { Logger } from './logging/logger.ts';
 import { Metrics } from './metrics/metrics.ts';
-import { DockerSandbox } from './sandbox/docker-sandbox.ts';
+import { startSandbox, type PlatformSandbox } from './sandbox/start-sandbox.ts';
 import { cachedHubState } from './sandbox/hub/hub-state.ts';
 import { StepChecker } from './sessions/step-checker.ts';
 import { SessionManager, type SessionPolicy } from './sessions/session-manager.ts';
@@ -44,7 +44,7 @@ export interface Drydock {
   readonly url: string;
   readonly server: LabServer;
   readonly sessions: SessionManager;
-  readonly sandbox: DockerSandbox;
+  readonly sandbox: PlatformSandbox;
   readonly hooks: WebhookInbox;
   readonly metrics: Metrics;
   /** Learners, classes, progress and running sessions (closed with the server if it opened it). */
@@ -92,7 +92,7 @@ export async function startDrydock(options: DrydockOptions): Promise<Drydock> {
     .sessions()
     .then((records) => {
       recorded = restorableRecords(records, options.labs, Date.now());
-      return DockerSandbox.start(config, log, recorded.restorable);
+      return startSandbox(config, log, recorded.restorable);
     })
     .catch(async (err: unknown) => {
       await closeStore();

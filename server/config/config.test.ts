@@ -48,3 +48,13 @@ test('the ports origin is its own: never an allowed origin of the API, never the
   );
   assert.throws(() => loadConfig({ DRYDOCK_PORT: '9000', DRYDOCK_PORTS_PORT: '9000' }), /DRYDOCK_PORTS_PORT: must differ from DRYDOCK_PORT/);
 });
+
+test('a cluster needs its manager and TLS material, and says which isolation it gives', () => {
+  const cluster = { DRYDOCK_SANDBOX: 'cluster', DRYDOCK_ISOLATION: 'privileged' };
+  assert.equal(loadConfig({}).sandbox, 'machine');
+  assert.throws(() => loadConfig(cluster), /DRYDOCK_CLUSTER_MANAGER: a cluster needs DRYDOCK_CLUSTER_MANAGER/);
+  assert.throws(() => loadConfig({ ...cluster, DRYDOCK_CLUSTER_MANAGER: '10.0.0.5:2376', DRYDOCK_CLUSTER_TLS_DIR: '/tls' }), /tcp:\/\/ADDRESS:PORT/);
+  const full = { ...cluster, DRYDOCK_CLUSTER_MANAGER: 'tcp://10.0.0.5:2376', DRYDOCK_CLUSTER_TLS_DIR: '/tls' };
+  assert.equal(loadConfig(full).clusterManager, 'tcp://10.0.0.5:2376');
+  assert.throws(() => loadConfig({ ...full, DRYDOCK_ISOLATION: 'userns' }), /DRYDOCK_ISOLATION: must be `privileged` with DRYDOCK_SANDBOX=cluster/);
+});

@@ -31,6 +31,31 @@ export const configSchema = z
      * the machine's root with most capabilities (docs/security.md says what that allows).
      */
     isolation: z.enum(['userns', 'privileged']).default('userns'),
+    /**
+     * Where lab hosts run. `machine`: containers on the engine of DRYDOCK_DOCKER_HOST, on this
+     * machine. `cluster`: one-task services on a Docker Swarm of lab nodes, reached through each
+     * node's engine API over mutual TLS (docs/operators.md, "A cluster of lab nodes").
+     */
+    sandbox: z.enum(['machine', 'cluster']).default('machine'),
+    /** Cluster: the engine API of a Swarm manager, tcp://ADDRESS:PORT (mutual TLS). */
+    clusterManager: z.union([z.literal(''), z.string().regex(/^tcp:\/\/[^/:]+:\d+$/, 'tcp://ADDRESS:PORT')]).default(''),
+    /** Cluster: folder with ca.pem, cert.pem and key.pem, the server's client certificate for every node's engine. */
+    clusterTlsDir: z.string().default(''),
+    /** Cluster: port of each node's engine API (mutual TLS) at its Swarm address; terminals and execs go to the node that runs the host. */
+    clusterEnginePort: z.coerce.number().int().min(1).max(65_535).default(2376),
+    /**
+     * Cluster: this server's address as lab nodes reach it (hosts send registry notifications and
+     * Docker Hub pulls there). Empty: the address this server uses to reach the manager.
+     */
+    clusterServerAddress: z.union([z.literal(''), z.ipv4()]).default(''),
+    /**
+     * Cluster: memory each lab host reserves on its node, in MiB. The Swarm scheduler places a host
+     * only where its reservation fits, and a full cluster refuses new hosts; an idle host uses
+     * about 40 MiB, an active registry lab a few hundred.
+     */
+    clusterHostReserveMib: mebibytes.default(384),
+    /** Cluster: CPU each lab host reserves on its node, in cores. */
+    clusterHostReserveCpus: z.coerce.number().min(0).max(64).default(0.1),
     /** Labels every resource with this owner, so two Drydock servers can share one engine. */
     owner: z
       .string()
@@ -212,6 +237,15 @@ export const configSchema = z
   .refine((c) => !c.portsOrigin || !c.allowedOrigins.map((o) => new URL(o).origin).includes(c.portsOrigin), {
     path: ['portsOrigin'],
     message: "must not be one of DRYDOCK_ALLOWED_ORIGINS: pages of learners' ports would then act on Drydock as if they were its own",
+  })
+  .refine((c) => c.sandbox !== 'cluster' || (c.clusterManager && c.clusterTlsDir), {
+    path: ['clusterManager'],
+    message: 'a cluster needs DRYDOCK_CLUSTER_MANAGER (tcp://ADDRESS:PORT) and DRYDOCK_CLUSTER_TLS_DIR (ca.pem, cert.pem, key.pem)',
+  })
+  .refine((c) => c.sandbox !== 'cluster' || c.isolation === 'privileged', {
+    path: ['isolation'],
+    message:
+      'must be `privileged` with DRYDOCK_SANDBOX=cluster: Swarm services cannot remap user namespaces, so root in a host is root on its node (docs/security.md)',
   })
   .refine((c) => c.hostDiskMib < c.hostMemoryMib, {
     path: ['hostDiskMib'],

@@ -15,6 +15,8 @@ export type DrydockErrorCode =
   | 'DD_SANDBOX_FIREWALL'
   | 'DD_OWNER_IN_USE'
   | 'DD_ISOLATION_UNAVAILABLE'
+  | 'DD_CLUSTER_NODE'
+  | 'DD_CLUSTER_NOT_MANAGER'
   // Sessions, the HTTP API and the WebSocket protocol (server/sessions, server/http, server/ws):
   | 'DD_BAD_REQUEST'
   | 'DD_ROUTE_NOT_FOUND'

@@ -19,15 +19,16 @@ import { attachMirror, ensureMirror, MIRROR_ALIAS, MIRROR_CONTAINER, type Mirror
 import { readMirrorCatalog } from './mirror-catalog.ts';
 import { resolveMirrorUpstream } from './mirror-upstream.ts';
 import { HOOKS_HOST_NAME } from '../../shared/platform.ts';
-import type { LabHost, Sandbox, HostGroup, HostGroupRecord, SandboxTimings, HostGroupRequest } from './sandbox.ts';
+import type { Sandbox, HostGroup, HostGroupRecord, SandboxTimings, HostGroupRequest } from './sandbox.ts';
 import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type SessionNetwork } from './session-network.ts';
 import { validateHostNames } from './host-names.ts';
 import { gatewayOf, SubnetAllocator } from './subnets.ts';
 import { ServerLease } from './server-lease.ts';
-import { sweepOwner } from './sweep.ts';
+import { groupResourceNames, sweepOwner } from './sweep.ts';
 import { WarmPool } from './warm-pool.ts';
 import { assertIsolationAvailable, describeIsolation } from './isolation.ts';
 import { handOverCgroups } from './cgroup-handover.ts';
+import { HostGroupBase } from './host-group-base.ts';
 
 /** Lab hosts as containers on one Docker engine, each session on its own network. */
 export class DockerSandbox implements Sandbox {
@@ -350,25 +351,17 @@ interface PoolSlot {
   host: DockerLabHost;
 }
 
-class DockerHostGroup implements HostGroup {
-  private readonly byName = new Map<string, DockerLabHost>();
-  private members: DockerLabHost[] = [];
-  private disposing: Promise<void> | undefined;
-  private readonly stoppedHosts = new Map<string, string>();
-  private readonly stoppedListeners: ((hostName: string, why: string) => void)[] = [];
-
+class DockerHostGroup extends HostGroupBase<DockerLabHost> {
   constructor(
-    readonly id: string,
+    id: string,
     private readonly docker: Docker,
     private readonly network: SessionNetwork,
     private readonly subnets: SubnetAllocator,
     private readonly hooksPort: number,
     private readonly hub: Omit<HostHub, 'gateway'>,
     private readonly onDisposed: (s: DockerHostGroup) => void,
-  ) {}
-
-  get hosts(): readonly LabHost[] {
-    return this.members;
+  ) {
+    super(id);
   }
 
   /** The hosts as the sandbox made them (with what only the sandbox may do to them). */
@@ -380,10 +373,6 @@ class DockerHostGroup implements HostGroup {
     return this.network.gateway;
   }
 
-  add(host: DockerLabHost): void {
-    this.members.push(host);
-  }
-
   /**
    * Puts hosts in the lab's order and tells each host its name and every session host's
    * address. /etc/hosts (not the network's DNS aliases) makes a pooled host, created under
@@ -391,9 +380,7 @@ class DockerHostGroup implements HostGroup {
    * session keeps the slot's network and the alias it was created with.
    */
   async introduceHosts(names: readonly string[]): Promise<void> {
-    const byName = new Map(this.members.map((h) => [h.name, h]));
-    this.members = names.map((n) => byName.get(n)!);
-    for (const host of this.members) this.byName.set(host.name, host);
+    this.orderHosts(names);
     const addresses = await Promise.all(
       this.members.map(async (h) => {
         const info = await this.docker.getContainer(h.containerId).inspect();
@@ -411,50 +398,15 @@ class DockerHostGroup implements HostGroup {
     await Promise.all(this.members.map((h) => h.introduce(addresses, hooksUrl, hub)));
   }
 
-  get stopped(): ReadonlyMap<string, string> {
-    return this.stoppedHosts;
-  }
-
-  onHostStopped(listener: (hostName: string, why: string) => void): void {
-    this.stoppedListeners.push(listener);
-  }
-
   /** The engine reports a container gone; ours unless we are removing it ourselves. */
   hostDied(containerId: string, why: string): void {
     const host = this.members.find((h) => h.containerId === containerId);
-    if (!host || this.disposing || this.stoppedHosts.has(host.name)) return;
-    this.stoppedHosts.set(host.name, why);
-    for (const listener of this.stoppedListeners) listener(host.name, why);
+    if (host) this.hostStopped(host, why);
   }
 
-  host(name: string): LabHost {
-    const host = this.byName.get(name);
-    if (!host) {
-      throw new DrydockError('DD_HOST_UNKNOWN', `this session has no host named "${name}" (it has ${[...this.byName.keys()].join(', ')})`);
-    }
-    return host;
+  protected async removeAll(): Promise<void> {
+    await Promise.all(this.members.map((h) => h.remove()));
+    await removeSessionNetwork(this.docker, this.network, this.subnets);
+    this.onDisposed(this);
   }
-
-  dispose(): Promise<void> {
-    this.disposing ??= (async () => {
-      await Promise.all(this.members.map((h) => h.remove()));
-      await removeSessionNetwork(this.docker, this.network, this.subnets);
-      this.onDisposed(this);
-    })();
-    return this.disposing;
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose();
-  }
-}
-
-/** The container and network names of recorded host groups: what the start-up sweep leaves for adoption. */
-function groupResourceNames(owner: string, groups: readonly HostGroupRecord[]): Set<string> {
-  return new Set(
-    groups.flatMap((g) => {
-      const network = `drydock-${owner}-${g.hostGroupId}`;
-      return [network, ...g.hostNames.map((name) => `${network}-${name}`)];
-    }),
-  );
 }

@@ -10,14 +10,14 @@ export interface HostPlacement {
 }
 
 /** Where drydock-init (images/labhost) expects the size-capped disk it moves the host's root onto. */
-const HOST_DISK_MOUNT = '/.drydock-disk';
+export const HOST_DISK_MOUNT = '/.drydock-disk';
 
 /**
  * Docker Hub's token service: the stand-in (which registry-1.docker.io and the other Hub names
  * lead to once a host joins a session, see hub/host-hub.ts) asks for no token, so nothing should
  * reach it; this address refuses at once.
  */
-const REGISTRY_NAMES_REFUSED = ['auth.docker.io'];
+export const REGISTRY_NAMES_REFUSED = ['auth.docker.io'];
 
 /**
  * A lab host's CPU weight (cgroup cpu.shares; a process of the machine's and a default container
@@ -35,7 +35,7 @@ const HOST_CPU_SHARES = 128;
  * bounding set at all (which is also why --privileged fails here).
  * /proc/sys stays read-only as the runtime mounts it: the engine starts without writing there.
  */
-const CAPABILITIES_DROPPED = [
+export const CAPABILITIES_DROPPED = [
   'SYS_RESOURCE',
   'SYS_MODULE',
   'SYS_TIME',

@@ -31,11 +31,17 @@ export interface MirrorOptions {
    * other image through from that registry and cache it.
    */
   upstream: string;
+  /**
+   * Where the mirror (and its seeder) listen, on the engine's machine: loopback by default. A
+   * cluster node's mirror listens on the node's side of its hosts' bridge instead, on port 5000,
+   * the port the hosts' daemon.json names; the node's firewall keeps the seeder from them.
+   */
+  listen?: { address: string; port?: number };
 }
 
 export interface Mirror {
   containerId: string;
-  /** Where this process reaches the mirror's API (published on loopback). */
+  /** Where this process reaches the mirror's API (published on loopback, or where `listen` says). */
   url: string;
   /** The registry it pulls through from, '' offline. */
   upstream: string;
@@ -55,7 +61,12 @@ export async function ensureMirror(docker: Docker, options: MirrorOptions, progr
     .getContainer(MIRROR_CONTAINER)
     .inspect()
     .catch(() => undefined);
-  const stale = info && (info.Image !== registryId || !sameEnv(info.Config.Env ?? [], env) || info.Config.Labels?.[LABEL.spec] !== MIRROR_SPEC);
+  const stale =
+    info &&
+    (info.Image !== registryId ||
+      !sameEnv(info.Config.Env ?? [], env) ||
+      info.Config.Labels?.[LABEL.spec] !== MIRROR_SPEC ||
+      !sameListen(info.HostConfig.PortBindings as PortBindings | undefined, options.listen));
   if (info && stale) {
     progress('mirror: image, mode or settings changed, recreating it (its cached data is kept)');
     await docker.getContainer(MIRROR_CONTAINER).remove({ force: true });
@@ -63,7 +74,7 @@ export async function ensureMirror(docker: Docker, options: MirrorOptions, progr
   }
   if (!info) {
     await ensureVolume(docker);
-    await docker.createContainer(registryContainer('mirror', env, { [LABEL.spec]: MIRROR_SPEC }));
+    await docker.createContainer(registryContainer('mirror', env, options.listen, { [LABEL.spec]: MIRROR_SPEC }));
   }
   const container = docker.getContainer(MIRROR_CONTAINER);
   if (!(await container.inspect()).State.Running) await container.start();
@@ -71,7 +82,7 @@ export async function ensureMirror(docker: Docker, options: MirrorOptions, progr
   await waitForApi(mirror.url, MIRROR_CONTAINER);
   // A recreated mirror has lost the session networks it was on, this server's or another's.
   if (!info) await reattachSessionNetworks(docker);
-  await seedMirror(docker, mirror, mirroredRefs(), progress);
+  await seedMirror(docker, mirror, mirroredRefs(), progress, options.listen);
   return mirror;
 }
 
@@ -86,8 +97,36 @@ async function registryImageId(docker: Docker): Promise<string> {
   return id;
 }
 
-/** A registry on the mirror's storage, published on loopback only. */
-function registryContainer(role: 'mirror' | 'mirror-seeder', env: string[], labels: Record<string, string> = {}): Docker.ContainerCreateOptions {
+type Listen = MirrorOptions['listen'];
+type PortBindings = Record<string, { HostIp?: string; HostPort?: string }[]>;
+
+/**
+ * The seeder is always on loopback as well: the engine pushes to it there, where it needs no TLS
+ * (it trusts plain HTTP on loopback only).
+ */
+function portBindings(serving: boolean, listen: Listen): PortBindings {
+  if (!listen) return { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] };
+  if (serving) return { '5000/tcp': [{ HostIp: listen.address, HostPort: String(listen.port ?? '') }] };
+  return {
+    '5000/tcp': [
+      { HostIp: listen.address, HostPort: '' },
+      { HostIp: '127.0.0.1', HostPort: '' },
+    ],
+  };
+}
+
+function sameListen(actual: PortBindings | undefined, listen: Listen): boolean {
+  const [want, have] = [portBindings(true, listen)['5000/tcp']![0]!, actual?.['5000/tcp']?.[0]];
+  return have?.HostIp === want.HostIp && (have?.HostPort ?? '') === want.HostPort;
+}
+
+/** A registry on the mirror's storage, published on loopback only (or where `listen` says). */
+function registryContainer(
+  role: 'mirror' | 'mirror-seeder',
+  env: string[],
+  listen: Listen,
+  labels: Record<string, string> = {},
+): Docker.ContainerCreateOptions {
   const serving = role === 'mirror';
   return {
     name: serving ? MIRROR_CONTAINER : SEEDER_CONTAINER,
@@ -97,7 +136,7 @@ function registryContainer(role: 'mirror' | 'mirror-seeder', env: string[], labe
     ExposedPorts: { '5000/tcp': {} },
     HostConfig: {
       RestartPolicy: { Name: serving ? 'unless-stopped' : 'no' },
-      PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      PortBindings: portBindings(serving, listen),
       Mounts: [{ Type: 'volume', Source: MIRROR_VOLUME, Target: '/var/lib/registry' }],
       Memory: 512 * 1024 * 1024,
       // It sits on every session network; nothing should route through it from one to another.
@@ -128,10 +167,12 @@ async function reattachSessionNetworks(docker: Docker): Promise<void> {
   await Promise.all(sessionNetworks.map((n) => attachMirror(docker, n.Id).catch(() => {})));
 }
 
-async function publishedUrl(container: Docker.Container): Promise<string> {
+/** Where the container's port 5000 is published on `address` (the first binding by default). */
+async function publishedUrl(container: Docker.Container, address?: string): Promise<string> {
   for (let i = 0; i < 50; i++) {
-    const port = (await container.inspect()).NetworkSettings.Ports?.['5000/tcp']?.[0]?.HostPort;
-    if (port) return `http://127.0.0.1:${port}`;
+    const bindings = (await container.inspect()).NetworkSettings.Ports?.['5000/tcp'] ?? [];
+    const binding = bindings.find((b) => !address || b.HostIp === address);
+    if (binding?.HostPort) return `http://${binding.HostIp || '127.0.0.1'}:${binding.HostPort}`;
     await sleep(100);
   }
   throw new DrydockError('DD_MIRROR_FAILED', 'the mirror container has no published port 5000');
@@ -166,7 +207,13 @@ export function mirrorPath(repository: string): string {
  * Pushes each image whose content the mirror does not hold yet (compared by image ID), through a
  * writable seeder that lives only as long as the pushes. Returns the refs it pushed.
  */
-export async function seedMirror(docker: Docker, mirror: Mirror, refs: readonly MirroredRef[], progress: Progress): Promise<MirroredRef[]> {
+export async function seedMirror(
+  docker: Docker,
+  mirror: Mirror,
+  refs: readonly MirroredRef[],
+  progress: Progress,
+  listen?: Listen,
+): Promise<MirroredRef[]> {
   const locals = await Promise.all(
     refs.map(async (ref) => {
       const local = await docker
@@ -182,7 +229,7 @@ export async function seedMirror(docker: Docker, mirror: Mirror, refs: readonly 
     }),
   );
   // A pull-through cache asked for a tag would fetch it from its upstream: ask the seeder instead.
-  let seeder: { url: string; remove(): Promise<void> } | undefined = mirror.upstream ? await startSeeder(docker) : undefined;
+  let seeder: Seeder | undefined = mirror.upstream ? await startSeeder(docker, listen) : undefined;
   try {
     const readFrom = seeder?.url ?? mirror.url;
     const missing: MirroredRef[] = [];
@@ -190,8 +237,8 @@ export async function seedMirror(docker: Docker, mirror: Mirror, refs: readonly 
       if ((await mirroredConfigDigest(readFrom, mirrorPath(ref.repository), ref.tag)) !== locals[i]) missing.push(ref);
     }
     if (missing.length === 0) return [];
-    seeder ??= await startSeeder(docker);
-    const host = new URL(seeder.url).host;
+    seeder ??= await startSeeder(docker, listen);
+    const host = seeder.pushHost;
     for (const ref of missing) {
       progress(`mirror: seeding ${mirrorPath(ref.repository)}:${ref.tag}`);
       const target = `${host}/${mirrorPath(ref.repository)}`;
@@ -212,18 +259,26 @@ export async function seedMirror(docker: Docker, mirror: Mirror, refs: readonly 
 }
 
 /** A writable registry on the mirror's storage, on loopback only, for as long as a seeding takes. */
-async function startSeeder(docker: Docker): Promise<{ url: string; remove(): Promise<void> }> {
+interface Seeder {
+  /** Where this process reaches it. */
+  url: string;
+  /** Where the engine pushes to it: loopback. */
+  pushHost: string;
+  remove(): Promise<void>;
+}
+
+async function startSeeder(docker: Docker, listen: Listen): Promise<Seeder> {
   await docker
     .getContainer(SEEDER_CONTAINER)
     .remove({ force: true })
     .catch(() => {});
-  const seeder = await docker.createContainer(registryContainer('mirror-seeder', []));
+  const seeder = await docker.createContainer(registryContainer('mirror-seeder', [], listen));
   const remove = () => seeder.remove({ force: true }).catch(() => {});
   try {
     await seeder.start();
-    const url = await publishedUrl(seeder);
+    const [url, pushUrl] = await Promise.all([publishedUrl(seeder, listen?.address), publishedUrl(seeder, '127.0.0.1')]);
     await waitForApi(url, SEEDER_CONTAINER);
-    return { url, remove };
+    return { url, pushHost: new URL(pushUrl).host, remove };
   } catch (err) {
     await remove();
     throw err;

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { DrydockError } from '../errors/drydock-error.ts';
 
 /**
@@ -13,9 +14,15 @@ export class SubnetAllocator {
   private readonly used = new Set<number>();
   private cursor = 0;
 
+  /**
+   * With `randomStart`, the first subnet taken is anywhere in the range: on a cluster, nodes drop
+   * a removed overlay network some time after the manager did, and a server that starts (or a
+   * second one) at the range's first subnet would hand that out again while a node still holds it.
+   */
   constructor(
     range: string,
     readonly prefix: number,
+    options: { randomStart?: boolean } = {},
   ) {
     const [address, bits] = range.split('/') as [string, string];
     const rangeBits = Number(bits);
@@ -24,6 +31,7 @@ export class SubnetAllocator {
     this.base = (toNumber(address) & mask(rangeBits)) >>> 0;
     this.size = 2 ** (32 - prefix);
     this.count = 2 ** (prefix - rangeBits);
+    if (options.randomStart) this.cursor = randomInt(this.count);
   }
 
   /** Takes the next free subnet, in CIDR notation. */

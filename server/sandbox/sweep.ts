@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { ownerFilter } from './labels.ts';
+import type { HostGroupRecord } from './sandbox.ts';
 import { removeSessionNetwork } from './session-network.ts';
 
 export interface SweepReport {
@@ -30,4 +31,14 @@ export async function sweepOwner(docker: Docker, owner: string, keep: ReadonlySe
   ].filter((n) => !kept([n.Name]));
   await Promise.all(networks.map((n) => removeSessionNetwork(docker, { id: n.Id })));
   return { containers: containers.length, networks: networks.length };
+}
+
+/** The container (or service) and network names of recorded host groups: what the start-up sweep leaves for adoption. */
+export function groupResourceNames(owner: string, groups: readonly HostGroupRecord[]): Set<string> {
+  return new Set(
+    groups.flatMap((g) => {
+      const network = `drydock-${owner}-${g.hostGroupId}`;
+      return [network, ...g.hostNames.map((name) => `${network}-${name}`)];
+    }),
+  );
 }

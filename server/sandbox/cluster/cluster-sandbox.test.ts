@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../config/config.ts';
+import { runVerify } from '../../cli/verify-command.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { sh, testConfig } from '../../test-support/sandbox.ts';
+import { startTestCluster, type TestCluster } from '../../test-support/test-cluster.ts';
+import type { HostGroup } from '../sandbox.ts';
+import type { ClusterHost } from './cluster-host.ts';
+import { ClusterSandbox } from './cluster-sandbox.ts';
+import { NODE_OUT_OF_SERVICE } from './node-engines.ts';
+import { LABEL, ownerFilter } from '../labels.ts';
+
+// One simulated cluster of three lab nodes for the whole file (starting one takes about a minute):
+// the tests run in order, and the last one kills a node.
+let cluster: TestCluster;
+const LABS = fileURLToPath(new URL('../../../labs/', import.meta.url));
+const log = createLogger(process.env.DRYDOCK_LOG_LEVEL ?? 'silent');
+
+before(async () => {
+  cluster = await startTestCluster({ nodes: 3 });
+});
+after(() => cluster?.close());
+
+function clusterSettings(): Partial<Config> {
+  return { sandbox: 'cluster', isolation: 'privileged', clusterManager: cluster.managerHost, clusterTlsDir: cluster.tlsDir };
+}
+
+function nodeOf(group: HostGroup, name: string): string {
+  return (group.host(name) as ClusterHost).node.name;
+}
+
+/** Whether a host can open a TCP connection to each address:port (a dropped packet counts as no). */
+async function reaches(group: HostGroup, host: string, targets: readonly string[]): Promise<boolean[]> {
+  const script = targets.map((t, i) => `(timeout 3 bash -c 'echo > /dev/tcp/${t.replace(':', '/')}' 2>/dev/null && echo ${i}=yes || echo ${i}=no) &`);
+  const out = await sh(group.host(host), [...script, 'wait'].join('\n'));
+  return targets.map((_, i) => out.includes(`${i}=yes`));
+}
+
+test('drydock verify passes labs on the cluster, a multi-host one included, with the warm pool on', { timeout: 20 * 60_000 }, async () => {
+  const names = ['DRYDOCK_SANDBOX', 'DRYDOCK_ISOLATION', 'DRYDOCK_CLUSTER_MANAGER', 'DRYDOCK_CLUSTER_TLS_DIR'] as const;
+  const values = ['cluster', 'privileged', cluster.managerHost, cluster.tlsDir];
+  names.forEach((name, i) => (process.env[name] = values[i]));
+  try {
+    const lines: string[] = [];
+    const reports = await runVerify({
+      labsDir: LABS,
+      labIds: ['sample-registry', 'registry-basics', 'registry-pull-through-cache'],
+      jobs: 2,
+      print: (line) => (lines.push(line), console.log(line)),
+    });
+    assert.ok(reports, lines.join('\n'));
+    assert.deepEqual(
+      reports.filter((r) => !r.passed).map((r) => r.labId),
+      [],
+      lines.join('\n'),
+    );
+  } finally {
+    for (const name of names) delete process.env[name];
+  }
+});
+
+test('a session spreads over nodes: names, pulls through each node mirror, and registry traffic across nodes', { timeout: 5 * 60_000 }, async () => {
+  const sandbox = await ClusterSandbox.start(testConfig(clusterSettings()), log);
+  try {
+    await using group = await sandbox.createHostGroup({ hostNames: ['manager', 'worker1', 'worker2'] });
+    const nodes = new Set(['manager', 'worker1', 'worker2'].map((h) => nodeOf(group, h)));
+    assert.ok(nodes.size >= 2, `all three hosts landed on ${[...nodes].join(', ')}`);
+    const registryNode = nodeOf(group, 'manager');
+    const other = ['worker1', 'worker2'].find((h) => nodeOf(group, h) !== registryNode)!;
+    // Pulled through the manager host's own node's mirror (Docker Hub is out of reach here).
+    await sh(group.host('manager'), 'docker run -d --name registry -p 5000:5000 registry:2 >/dev/null');
+    await sh(group.host(other), 'for i in $(seq 50); do curl -sf http://manager:5000/v2/ >/dev/null && exit 0; sleep 0.2; done; exit 1');
+    assert.match(await sh(group.host(other), 'getent hosts manager worker1 worker2'), /manager[\s\S]*worker1[\s\S]*worker2/);
+    // The server's own path, as registry checks take it: the host's address on its node's bridge.
+    const answer = await fetch(`http://${group.host('manager').address}:5000/v2/_catalog`);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(await answer.json(), { repositories: [] });
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test('a session on one node cannot reach a session on another, nor the nodes themselves', { timeout: 5 * 60_000 }, async () => {
+  const sandbox = await ClusterSandbox.start(testConfig(clusterSettings()), log);
+  try {
+    const groups: HostGroup[] = [];
+    while (groups.length < 6 && new Set(groups.map((g) => nodeOf(g, 'lab'))).size < 2)
+      groups.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    const victim = groups[0]!;
+    const learner = groups.find((g) => nodeOf(g, 'lab') !== nodeOf(victim, 'lab'))!;
+    assert.ok(learner, 'no two sessions on different nodes');
+    const victimHost = victim.host('lab') as ClusterHost;
+    const nodeAddresses = cluster.nodes.map((n) => `${n.address}:2376`);
+    const [ownMirror, ...others] = await reaches(learner, 'lab', [
+      'drydock-mirror:5000',
+      `${victimHost.overlayAddress}:2375`,
+      `${victimHost.address}:2375`,
+      ...nodeAddresses,
+      `${cluster.nodes[0]!.address}:2377`,
+    ]);
+    assert.equal(ownMirror, true, 'the host cannot reach its own node mirror (the probe itself is broken)');
+    assert.deepEqual(others, [false, false, ...nodeAddresses.map(() => false), false], 'a learner reached another session or a node');
+    // The mirror is read-only to learners.
+    const push = await learner
+      .host('lab')
+      .exec(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', 'http://drydock-mirror:5000/v2/library/x/blobs/uploads/']);
+    assert.equal(push.stdout, '405');
+    // The server still reaches both hosts.
+    for (const g of [victim, learner]) assert.equal((await fetch(`http://${g.host('lab').address}:2375/_ping`)).status, 200);
+    await Promise.all(groups.map((g) => g.dispose()));
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test('a node taken out of service (paused, or labelled) gets no new hosts and keeps its running ones', { timeout: 5 * 60_000 }, async () => {
+  const sandbox = await ClusterSandbox.start(testConfig(clusterSettings()), log);
+  const manager = cluster.engine(cluster.nodes[0]!);
+  const update = async (name: string, change: (spec: NodeSpec) => NodeSpec) => {
+    const node = ((await manager.listNodes()) as SwarmNode[]).find((n) => n.Description.Hostname === name)!;
+    await manager.getNode(node.ID).update({ version: node.Version.Index, ...change(node.Spec) });
+  };
+  const groups: HostGroup[] = [];
+  try {
+    while (groups.length < 6 && !groups.some((g) => nodeOf(g, 'lab') === 'node2')) groups.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    const onNode2 = groups.find((g) => nodeOf(g, 'lab') === 'node2');
+    assert.ok(onNode2, 'no host landed on node2');
+    await update('node2', (spec) => ({ ...spec, Availability: 'pause' }));
+    await update('node3', (spec) => ({ ...spec, Labels: { ...spec.Labels, [NODE_OUT_OF_SERVICE]: 'no' } }));
+    const fresh = [];
+    for (let i = 0; i < 3; i++) fresh.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    groups.push(...fresh);
+    assert.deepEqual(
+      fresh.map((g) => nodeOf(g, 'lab')),
+      ['node1', 'node1', 'node1'],
+    );
+    assert.equal((await sh(onNode2.host('lab'), 'docker info --format "{{.ServerVersion}}"')).trim().length > 0, true);
+    assert.equal(onNode2.stopped.size, 0);
+  } finally {
+    await update('node2', (spec) => ({ ...spec, Availability: 'active' }));
+    await update('node3', (spec) => {
+      const { [NODE_OUT_OF_SERVICE]: _, ...labels } = spec.Labels ?? {};
+      return { ...spec, Labels: labels };
+    });
+    await Promise.all(groups.map((g) => g.dispose()));
+    await sandbox.close();
+  }
+});
+
+test('a full cluster answers "no room" instead of waiting', { timeout: 2 * 60_000 }, async () => {
+  const sandbox = await ClusterSandbox.start(testConfig({ ...clusterSettings(), clusterHostReserveMib: 64 * 1024 }), log);
+  try {
+    await assert.rejects(sandbox.createHostGroup({ hostNames: ['lab'] }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'DD_SANDBOX_CAPACITY');
+      assert.match(err.message, /no room for another lab host/);
+      return true;
+    });
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test('a restart keeps recorded sessions on the cluster, sweeps the rest, and a shutdown leaves nothing', { timeout: 5 * 60_000 }, async () => {
+  const config = testConfig(clusterSettings());
+  const manager = cluster.engine(cluster.nodes[0]!);
+  const owned = async () => ({
+    services: (await manager.listServices({ filters: ownerFilter(config.owner) })).length,
+    networks: (await manager.listNetworks({ filters: ownerFilter(config.owner) })).length,
+  });
+  const first = await ClusterSandbox.start(config, log);
+  const kept = await first.createHostGroup({ hostNames: ['lab'] });
+  await sh(kept.host('lab'), 'echo still-here > /root/mark');
+  const dropped = await first.createHostGroup({ hostNames: ['lab'] });
+  await first.close({ keepHosts: true });
+  const record = { hostGroupId: kept.id, hostNames: ['lab'] };
+  const second = await ClusterSandbox.start(config, log, [record]);
+  try {
+    const adopted = await second.adoptHostGroup(record);
+    assert.ok(adopted, 'the recorded session was not adopted');
+    assert.equal((await sh(adopted.host('lab'), 'cat /root/mark')).trim(), 'still-here');
+    const left = await manager.listServices({ filters: { label: [`${LABEL.session}=${dropped.id}`] } });
+    assert.equal(left.length, 0, 'the unrecorded session was not swept');
+  } finally {
+    await second.close();
+  }
+  assert.deepEqual(await owned(), { services: 0, networks: 0 });
+});
+
+test('a node that dies is reported to its sessions, and a reset lands on the nodes that remain', { timeout: 5 * 60_000 }, async () => {
+  const sandbox = await ClusterSandbox.start(testConfig(clusterSettings()), log);
+  try {
+    const groups: HostGroup[] = [];
+    while (groups.length < 6 && !groups.some((g) => nodeOf(g, 'lab') === 'node3')) groups.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    const doomed = groups.find((g) => nodeOf(g, 'lab') === 'node3');
+    assert.ok(doomed, 'no host landed on node3');
+    const told = new Promise<string>((resolve) => doomed.onHostStopped((_host, why) => resolve(why)));
+    await cluster.nodes[2]!.kill();
+    const why = await told;
+    assert.match(why, /node3/);
+    assert.match(why, new RegExp(cluster.nodes[2]!.address.replace(/\./g, '\\.')));
+    for (const g of groups.filter((g) => g !== doomed)) assert.equal(g.stopped.size, 0, `a host on ${nodeOf(g, 'lab')} was reported lost`);
+    await doomed.dispose();
+    await using reset = await sandbox.createHostGroup({ hostNames: ['lab'] });
+    assert.notEqual(nodeOf(reset, 'lab'), 'node3');
+    await Promise.all(groups.map((g) => g.dispose()));
+  } finally {
+    await sandbox.close();
+  }
+});
+
+interface NodeSpec {
+  Availability?: string;
+  Labels?: Record<string, string>;
+  Role?: string;
+}
+interface SwarmNode {
+  ID: string;
+  Version: { Index: number };
+  Description: { Hostname: string };
+  Spec: NodeSpec;
+}
