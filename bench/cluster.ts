@@ -130,7 +130,9 @@ async function measure(backend: Backend): Promise<void> {
         'for i in $(seq 50); do curl -sf localhost:5000/v2/ >/dev/null && break; sleep 0.1; done && ' +
         'for image in hello-world nginx; do docker pull -q $image >/dev/null && docker tag $image 127.0.0.1:5000/$image && docker push -q 127.0.0.1:5000/$image >/dev/null; done',
     );
-    console.log(`active registry host (MiB):   ${(await memoryMiB(backend.engineOf(host), host)).toFixed(1)}  (registry running, hello-world and nginx pushed)`);
+    console.log(
+      `active registry host (MiB):   ${(await memoryMiB(backend.engineOf(host), host)).toFixed(1)}  (registry running, hello-world and nginx pushed)`,
+    );
     console.log(`keystroke echo (ms):          ${f(await echo(group), 2)}`);
     const checks = await checkLatency(group);
     console.log(`registry checks (ms):         ${f(checks.registry, 1)}`);

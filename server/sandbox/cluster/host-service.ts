@@ -17,8 +17,9 @@ const MIB = 1024 * 1024;
 /**
  * A lab host as a Swarm service of one task: the same host as on one machine (host-spec.ts),
  * within what a service of Engine 20.10 can set. It cannot set seccomp, AppArmor or the cgroup
- * namespace per service: the nodes' engines run with an allow-all seccomp profile instead
- * (docs/operators.md), and the host shares its node's cgroup namespace.
+ * namespace per service: the nodes' engines run with an allow-all seccomp profile and a private
+ * cgroup namespace for every container by default instead (docs/operators.md), so the host
+ * manages its own cgroups (drydock-init remounts them writable) and no one else's.
  *
  * Reservations are what the scheduler places by: a node takes a host only while the host's
  * reservation fits beside the others', and a full cluster leaves the task pending, which the
@@ -40,7 +41,6 @@ export function hostServiceSpec(config: Config, placement: ServicePlacement): Do
           { Type: 'tmpfs', Source: '', Target: '/run', TmpfsOptions: { SizeBytes: 64 * MIB, Mode: 0o755 } },
           // The host's whole writable disk, as on one machine (drydock-init moves its root there).
           { Type: 'tmpfs', Source: '', Target: HOST_DISK_MOUNT, TmpfsOptions: { SizeBytes: config.hostDiskMib * MIB, Mode: 0o755 } },
-          { Type: 'bind', Source: '/sys/fs/cgroup', Target: '/sys/fs/cgroup' },
         ],
         Hosts: REGISTRY_NAMES_REFUSED.map((name) => `0.0.0.0 ${name}`),
         DNSConfig: { Options: ['timeout:1', 'attempts:1'] },

@@ -6,7 +6,8 @@ import { runOneShot } from '../one-shot.ts';
 export const HOST_BRIDGE = 'docker_gwbridge';
 export const MIRROR_PORT = 5000;
 
-const INPUT_CHAIN = 'DRYDOCK-NODE-IN';
+/** Exported for the isolation test's control run, which takes the node's rule out and puts it back. */
+export const INPUT_CHAIN = 'DRYDOCK-NODE-IN';
 const FORWARD_CHAIN = 'DRYDOCK-NODE-FWD';
 const NAT_CHAIN = 'DRYDOCK-NODE-NAT';
 
