@@ -103,11 +103,11 @@ async function checkLatency(group: HostGroup): Promise<{ registry: number[]; eng
   return result;
 }
 
-/** Memory charged to the host's cgroup (RSS + kernel, tmpfs disk included, page cache left out). */
-async function memoryMiB(engine: Docker, host: LabHost): Promise<number> {
+/** Memory charged to the host's cgroup (RSS + kernel, tmpfs disk included, page cache left out), and its CPU time so far. */
+async function usage(engine: Docker, host: LabHost): Promise<{ mib: number; cpuSeconds: number }> {
   const stats = await engine.getContainer(host.containerId).stats({ stream: false });
   const cache = (stats.memory_stats.stats as Record<string, number>)?.total_inactive_file ?? 0;
-  return (stats.memory_stats.usage - cache) / 1024 / 1024;
+  return { mib: (stats.memory_stats.usage - cache) / 1024 / 1024, cpuSeconds: stats.cpu_stats.cpu_usage.total_usage / 1e9 };
 }
 
 async function measure(backend: Backend): Promise<void> {
@@ -123,16 +123,17 @@ async function measure(backend: Backend): Promise<void> {
     console.log(`start to prompt, pooled (ms): ${f(await startToPrompt(sandbox, true), 0)}`);
     const group = await sandbox.createHostGroup({ hostNames: ['node1'] });
     const host = group.host('node1');
-    console.log(`idle host memory (MiB):       ${(await memoryMiB(backend.engineOf(host), host)).toFixed(1)}`);
+    const idle = await usage(backend.engineOf(host), host);
+    console.log(`idle host memory (MiB):       ${idle.mib.toFixed(1)}`);
     await sh(
       host,
       'docker run -d --name registry -p 5000:5000 registry >/dev/null && ' +
         'for i in $(seq 50); do curl -sf localhost:5000/v2/ >/dev/null && break; sleep 0.1; done && ' +
         'for image in hello-world nginx; do docker pull -q $image >/dev/null && docker tag $image 127.0.0.1:5000/$image && docker push -q 127.0.0.1:5000/$image >/dev/null; done',
     );
-    console.log(
-      `active registry host (MiB):   ${(await memoryMiB(backend.engineOf(host), host)).toFixed(1)}  (registry running, hello-world and nginx pushed)`,
-    );
+    const active = await usage(backend.engineOf(host), host);
+    console.log(`active registry host (MiB):   ${active.mib.toFixed(1)}  (registry running, hello-world and nginx pushed)`);
+    console.log(`CPU of that work (s):         ${(active.cpuSeconds - idle.cpuSeconds).toFixed(2)}`);
     console.log(`keystroke echo (ms):          ${f(await echo(group), 2)}`);
     const checks = await checkLatency(group);
     console.log(`registry checks (ms):         ${f(checks.registry, 1)}`);

@@ -3,16 +3,17 @@ import type { KernelFeatures } from './kernel.ts';
 
 /**
  * The sandbox engine: the only part of Drydock that talks to a container engine. Everything
- * above it (sessions, terminals, checks) sees lab hosts through these interfaces, so another
- * backend (remote engines, Kubernetes) can stand behind them later.
+ * above it (sessions, terminals, checks) sees lab hosts through these interfaces: one machine's
+ * engine (docker-sandbox.ts) or a Docker Swarm of lab nodes (cluster/) stands behind them.
  */
 export interface LabHost {
   /** The name from the lab (node1, manager): hostname, prompt and DNS name on the session network. */
   readonly name: string;
   readonly containerId: string;
   /**
-   * The host's address on its session network. The platform reaches the host's services there:
-   * its engine's API relay on ENGINE_API_PORT (shared/platform.ts), and whatever the learner publishes.
+   * Where the platform reaches the host's services: its engine's API relay on ENGINE_API_PORT
+   * (shared/platform.ts), and whatever the learner publishes. On one machine the host's address on
+   * its session network; on a cluster its address on its node's docker_gwbridge.
    */
   readonly address: string;
   /** Runs a command to completion in the host (not in a terminal). */
@@ -49,7 +50,7 @@ export interface Shell {
 export interface HostGroup {
   readonly id: string;
   readonly hosts: readonly LabHost[];
-  /** The machine's address on the session network: where this session's hosts reach the platform. */
+  /** Where this session's hosts reach the platform: the machine's address on the session network, or the server's on a cluster. */
   readonly gateway: string;
   /** Hosts that stopped on their own (killed, out of memory, an engine restart), by name, with why. */
   readonly stopped: ReadonlyMap<string, string>;
