@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gatewayOf, inRange, overlapsNarrower, SubnetAllocator } from './subnets.ts';
+import { gatewayOf, inRange, overlaps, overlapsNarrower, SubnetAllocator } from './subnets.ts';
 
 test('cuts a range into consecutive subnets and reuses released ones', () => {
   const subnets = new SubnetAllocator('10.213.0.0/16', 27);
@@ -50,4 +50,11 @@ test("a subnet another engine's bridge holds on this machine is skipped; a LAN a
   assert.ok(overlapsNarrower('10.213.0.0/24', 16, ['10.213.0.97/27']), 'around a narrower one');
   assert.ok(!overlapsNarrower('10.213.0.32/27', range, ['10.213.0.1/27', '172.17.0.1/16', '127.0.0.1/8']), 'neighbours and others');
   assert.ok(!overlapsNarrower('10.213.0.32/27', range, ['10.1.2.3/8', '10.213.7.7/16']), 'a network as wide as the range or wider');
+});
+
+test('two ranges overlap when either holds the other', () => {
+  assert.equal(overlaps('10.216.3.0/24', '10.0.0.0/8'), true);
+  assert.equal(overlaps('10.0.0.0/8', '10.216.3.0/24'), true);
+  assert.equal(overlaps('10.216.3.0/24', '10.216.4.0/24'), false);
+  assert.equal(overlaps('172.17.0.1/32', '172.17.0.0/16'), true);
 });

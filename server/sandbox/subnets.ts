@@ -77,6 +77,11 @@ export function inRange(address: string, range: string): boolean {
   return (toNumber(address) & mask(Number(bits))) >>> 0 === (toNumber(base) & mask(Number(bits))) >>> 0;
 }
 
+/** Whether two IPv4 CIDRs share an address. */
+export function overlaps(left: string, right: string): boolean {
+  return inRange(left.split('/')[0]!, right) || inRange(right.split('/')[0]!, left);
+}
+
 /**
  * Whether any of `networks` (interface addresses with their prefix, 10.213.0.1/27) narrower than
  * `/rangePrefix` overlaps the subnet.

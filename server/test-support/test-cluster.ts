@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { LABHOST_IMAGE, mirroredRefs } from '../sandbox/images/catalog.ts';
+import { overlaps } from '../sandbox/subnets.ts';
 
 // Docker Hub is out of reach here, so testcontainers' reaper (Ryuk, an image it would pull) stays
 // off; close() removes what a run made, and the label below finds what a crashed run left.
@@ -31,7 +32,7 @@ const NODE_IMAGE = 'drydock/node:latest';
 const NODE_CONTEXT = fileURLToPath(new URL('../../images/node/', import.meta.url));
 const ENGINE_PORT = 2376;
 /** Each node's docker_gwbridge is a /24 of this range, routed from this machine through the node. */
-const GWBRIDGE_RANGE = '10.216.0.0/16';
+const GWBRIDGE_RANGE = '10.219.0.0/16';
 /** Swarm's overlay networks: its default 10.0.0.0/8 would cover the session subnets (10.213.0.0/16). */
 const SWARM_POOL_CANDIDATES = ['10.215.0.0/16', '10.217.0.0/16', '10.218.0.0/16'];
 const ENGINE_TIMEOUT_MS = 60_000;
@@ -494,20 +495,6 @@ function pickGwbridgeSubnets(count: number, used: readonly string[]): string[] {
   }
   if (picked.length < count) throw new Error(`no ${count} free /24 subnets in ${GWBRIDGE_RANGE}`);
   return picked;
-}
-
-function ipv4(address: string): number {
-  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-/** Whether two IPv4 CIDRs share an address. */
-export function overlaps(left: string, right: string): boolean {
-  const [la, lp] = left.split('/') as [string, string];
-  const [ra, rp] = right.split('/') as [string, string];
-  const prefix = Math.min(Number(lp), Number(rp));
-  const shift = 32 - prefix;
-  // Division rather than >>: 32-bit shifts go negative and shift by 32 is a no-op.
-  return Math.floor(ipv4(la) / 2 ** shift) === Math.floor(ipv4(ra) / 2 ** shift);
 }
 
 /**

@@ -1,4 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +12,9 @@ import type { Config } from '../../config/config.ts';
 import { runVerify } from '../../cli/verify-command.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { sh, testConfig } from '../../test-support/sandbox.ts';
-import { startTestCluster, type TestCluster } from '../../test-support/test-cluster.ts';
+import { CLUSTER_LABEL, startTestCluster, type TestCluster } from '../../test-support/test-cluster.ts';
+import { testLab } from '../../test-support/test-lab.ts';
+import { startTestServer, testOwner } from '../../test-support/test-server.ts';
 import type { HostGroup } from '../sandbox.ts';
 import type { ClusterHost } from './cluster-host.ts';
 import { ClusterSandbox } from './cluster-sandbox.ts';
@@ -20,11 +28,22 @@ import { LABEL, ownerFilter } from '../labels.ts';
 let cluster: TestCluster;
 const LABS = fileURLToPath(new URL('../../../labs/', import.meta.url));
 const log = createLogger(process.env.DRYDOCK_LOG_LEVEL ?? 'silent');
+const run = promisify(execFile);
 
 before(async () => {
   cluster = await startTestCluster({ nodes: 3 });
 });
-after(() => cluster?.close());
+// The harness leaves nothing behind: no node container, network or route.
+after(async () => {
+  if (!cluster) return;
+  await cluster.close();
+  const machine = new Docker({ socketPath: '/var/run/docker.sock' });
+  const label = `${CLUSTER_LABEL}=${cluster.runId}`;
+  assert.deepEqual(await machine.listContainers({ all: true, filters: { label: [label] } }), []);
+  assert.deepEqual(await machine.listNetworks({ filters: { label: [label] } }), []);
+  for (const n of cluster.nodes)
+    assert.equal((await run('ip', ['-4', 'route', 'show', n.hostSubnet])).stdout.trim(), '', `route to ${n.hostSubnet} left`);
+});
 
 function clusterSettings(): Partial<Config> {
   return { sandbox: 'cluster', isolation: 'privileged', clusterManager: cluster.managerHost, clusterTlsDir: cluster.tlsDir };
@@ -49,7 +68,8 @@ test('drydock verify passes labs on the cluster, a multi-host one included, with
     const lines: string[] = [];
     const reports = await runVerify({
       labsDir: LABS,
-      labIds: ['sample-registry', 'registry-basics', 'registry-pull-through-cache'],
+      // A multi-host lab, and the webhook lab (hosts reach the server's receiver through their node).
+      labIds: ['sample-registry', 'registry-basics', 'registry-pull-through-cache', 'registry-webhooks'],
       jobs: 2,
       print: (line) => (lines.push(line), console.log(line)),
     });
@@ -82,6 +102,20 @@ test('a session spreads over nodes: names, pulls through each node mirror, and r
     assert.deepEqual(await answer.json(), { repositories: [] });
   } finally {
     await sandbox.close();
+  }
+});
+
+test("a pull the node's mirror cannot serve gets the Docker Hub stand-in's one line, through the server", { timeout: 3 * 60_000 }, async () => {
+  const lab = testLab({ id: 'hub-lab' });
+  const app = await startTestServer({ labs: [lab], config: { ...clusterSettings(), mirrorUpstream: '' } });
+  try {
+    const { session, token } = await app.sessions.start(lab.id, testOwner('learner'));
+    const host = app.sessions.authorize(session.id, token).hosts.host('node1');
+    const pull = await host.exec(['bash', '-c', 'docker pull alpine:3.19 2>&1']);
+    assert.notEqual(pull.exitCode, 0);
+    assert.match(pull.stdout, /this Drydock runs offline: alpine:3\.19 is not in its mirror; images here: .*hello-world/, pull.stdout);
+  } finally {
+    await app.close();
   }
 });
 
@@ -127,6 +161,18 @@ test('a session on one node cannot reach a session on another, nor the nodes the
   } finally {
     await sandbox.close();
   }
+});
+
+test("nodes' engines answer only the server's client certificate, and no node relays its engine without one", async () => {
+  const probes = await Promise.all(cluster.nodes.map((n) => portAnswers(n.address, 2375)));
+  assert.deepEqual(
+    probes,
+    cluster.nodes.map(() => false),
+    'a node answers on 2375',
+  );
+  const ca = await readFile(join(cluster.tlsDir, 'ca.pem'));
+  await assert.rejects(new Docker({ protocol: 'https', host: cluster.nodes[0]!.address, port: 2376, ca }).ping());
+  await cluster.engine(cluster.nodes[0]!).ping();
 });
 
 test('a node taken out of service (paused, or labelled) gets no new hosts and keeps its running ones', { timeout: 5 * 60_000 }, async () => {
@@ -240,4 +286,17 @@ interface SwarmNode {
   Version: { Index: number };
   Description: { Hostname: string };
   Spec: NodeSpec;
+}
+
+function portAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 3_000 });
+    const answer = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.on('connect', () => answer(true));
+    socket.on('error', () => answer(false));
+    socket.on('timeout', () => answer(false));
+  });
 }
