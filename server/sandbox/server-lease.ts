@@ -58,6 +58,19 @@ export class ServerLease {
       .getContainer(this.containerName)
       .remove({ force: true })
       .catch(() => {});
+    // The engine may already be removing it (AutoRemove, once its stdin closed), and then refuses
+    // a second removal: the lease is released when the container is gone (or the engine with it).
+    for (let i = 0; i < 50; i++) {
+      const gone = await this.docker
+        .getContainer(this.containerName)
+        .inspect()
+        .then(
+          () => false,
+          (err: { statusCode?: number }) => err.statusCode === 404 || err.statusCode === undefined,
+        );
+      if (gone) return;
+      await sleep(100);
+    }
   }
 
   private async take(): Promise<void> {

@@ -205,6 +205,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       AdvertiseAddr: manager.address,
       DefaultAddrPool: [swarmPool],
       SubnetSize: 24,
+      // A dead node is declared down after a few missed heartbeats: 1 s instead of Swarm's 5 s
+      // lets the node-death test see it in seconds (operators can do the same, docs/operators.md).
+      Spec: { Dispatcher: { HeartbeatPeriod: 1_000_000_000 } },
     });
     const token = ((await manager.engine!.swarmInspect()) as { JoinTokens: { Worker: string } }).JoinTokens.Worker;
     await Promise.all(

@@ -15,7 +15,7 @@ import { sh, testConfig } from '../../test-support/sandbox.ts';
 import { CLUSTER_LABEL, startTestCluster, type TestCluster } from '../../test-support/test-cluster.ts';
 import { testLab } from '../../test-support/test-lab.ts';
 import { startTestServer, testOwner } from '../../test-support/test-server.ts';
-import type { HostGroup } from '../sandbox.ts';
+import type { HostGroup, Sandbox } from '../sandbox.ts';
 import type { ClusterHost } from './cluster-host.ts';
 import { ClusterSandbox } from './cluster-sandbox.ts';
 import { NODE_OUT_OF_SERVICE } from './node-engines.ts';
@@ -51,6 +51,16 @@ function clusterSettings(): Partial<Config> {
 
 function nodeOf(group: HostGroup, name: string): string {
   return (group.host(name) as ClusterHost).node.name;
+}
+
+/**
+ * Single-host sessions, three at once (the scheduler spreads them over the three nodes), then one
+ * at a time, until `enough` holds of them or six were made.
+ */
+async function singleHostSessionsUntil(sandbox: Sandbox, enough: (groups: HostGroup[]) => boolean): Promise<HostGroup[]> {
+  const groups = await Promise.all([1, 2, 3].map(() => sandbox.createHostGroup({ hostNames: ['lab'] })));
+  while (groups.length < 6 && !enough(groups)) groups.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+  return groups;
 }
 
 /** Whether a host can open a TCP connection to each address:port (a dropped packet counts as no). */
@@ -123,8 +133,7 @@ test('a session on one node cannot reach a session on another, nor the nodes the
   const sandbox = await ClusterSandbox.start(testConfig(clusterSettings()), log);
   try {
     const groups: HostGroup[] = [];
-    while (groups.length < 6 && new Set(groups.map((g) => nodeOf(g, 'lab'))).size < 2)
-      groups.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    groups.push(...(await singleHostSessionsUntil(sandbox, (gs) => new Set(gs.map((g) => nodeOf(g, 'lab'))).size >= 2)));
     const victim = groups[0]!;
     const learner = groups.find((g) => nodeOf(g, 'lab') !== nodeOf(victim, 'lab'))!;
     assert.ok(learner, 'no two sessions on different nodes');
@@ -184,13 +193,12 @@ test('a node taken out of service (paused, or labelled) gets no new hosts and ke
   };
   const groups: HostGroup[] = [];
   try {
-    while (groups.length < 6 && !groups.some((g) => nodeOf(g, 'lab') === 'node2')) groups.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    groups.push(...(await singleHostSessionsUntil(sandbox, (gs) => gs.some((g) => nodeOf(g, 'lab') === 'node2'))));
     const onNode2 = groups.find((g) => nodeOf(g, 'lab') === 'node2');
     assert.ok(onNode2, 'no host landed on node2');
     await update('node2', (spec) => ({ ...spec, Availability: 'pause' }));
     await update('node3', (spec) => ({ ...spec, Labels: { ...spec.Labels, [NODE_OUT_OF_SERVICE]: 'no' } }));
-    const fresh = [];
-    for (let i = 0; i < 3; i++) fresh.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    const fresh = await Promise.all([1, 2, 3].map(() => sandbox.createHostGroup({ hostNames: ['lab'] })));
     groups.push(...fresh);
     assert.deepEqual(
       fresh.map((g) => nodeOf(g, 'lab')),
@@ -258,7 +266,7 @@ test('a node that dies is reported to its sessions, and a reset lands on the nod
   const sandbox = await ClusterSandbox.start(testConfig(clusterSettings()), log);
   try {
     const groups: HostGroup[] = [];
-    while (groups.length < 6 && !groups.some((g) => nodeOf(g, 'lab') === 'node3')) groups.push(await sandbox.createHostGroup({ hostNames: ['lab'] }));
+    groups.push(...(await singleHostSessionsUntil(sandbox, (gs) => gs.some((g) => nodeOf(g, 'lab') === 'node3'))));
     const doomed = groups.find((g) => nodeOf(g, 'lab') === 'node3');
     assert.ok(doomed, 'no host landed on node3');
     const told = new Promise<string>((resolve) => doomed.onHostStopped((_host, why) => resolve(why)));

@@ -41,6 +41,8 @@ export class ClusterSandbox implements Sandbox {
   private readonly preparing = new Map<string, Promise<PreparedNode>>();
   private closed = false;
   private watch: NodeJS.Timeout | undefined;
+  /** A look at the cluster still under way (a slow manager): the next tick skips rather than piles up. */
+  private checking = false;
 
   private constructor(
     private readonly nodes: ClusterNodes,
@@ -99,10 +101,13 @@ export class ClusterSandbox implements Sandbox {
     }
   }
 
+  /** The Docker Hub stand-in's state: the images of the first node mirror that answers (all are seeded alike). */
   async hubState(): Promise<HubState> {
-    const first = this.preparing.values().next().value;
-    const images = first ? await readMirrorCatalog((await first).mirror.url) : [];
-    return { images, upstream: this.server.mirrorUpstream };
+    for (const preparing of this.preparing.values()) {
+      const images = await preparing.then((node) => readMirrorCatalog(node.mirror.url)).catch(() => undefined);
+      if (images) return { images, upstream: this.server.mirrorUpstream };
+    }
+    return { images: undefined, upstream: this.server.mirrorUpstream };
   }
 
   poolSize(): number {
@@ -219,7 +224,8 @@ export class ClusterSandbox implements Sandbox {
    */
   private async checkHosts(): Promise<void> {
     const hosts = [...this.pool.waiting().map((s) => s.host), ...[...this.sessions].flatMap((s) => s.clusterHosts())];
-    if (hosts.length === 0) return;
+    if (hosts.length === 0 || this.checking) return;
+    this.checking = true;
     try {
       const [nodes, tasks] = await Promise.all([this.nodes.list(), this.nodes.manager.listTasks() as Promise<SwarmTask[]>]);
       const down = new Map(nodes.filter((n) => !n.up).map((n) => [n.id, n]));
@@ -235,6 +241,8 @@ export class ClusterSandbox implements Sandbox {
       }
     } catch (err) {
       this.log.warn({ err }, 'could not ask the cluster manager about lab hosts');
+    } finally {
+      this.checking = false;
     }
   }
 

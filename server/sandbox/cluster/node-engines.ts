@@ -61,7 +61,8 @@ export class ClusterNodes {
     return nodes.map((n) => ({
       id: n.ID,
       name: n.Description?.Hostname ?? n.ID,
-      address: n.Status?.Addr ?? '',
+      // A manager may report 0.0.0.0 for itself (moby#35437); its manager address then holds it.
+      address: n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : (n.ManagerStatus?.Addr?.replace(/:\d+$/, '') ?? ''),
       up: n.Status?.State === 'ready',
       acceptsHosts: n.Status?.State === 'ready' && n.Spec?.Availability === 'active' && n.Spec?.Labels?.[NODE_OUT_OF_SERVICE] !== 'no',
     }));
@@ -82,5 +83,6 @@ interface SwarmNode {
   ID: string;
   Description?: { Hostname?: string };
   Status?: { State?: string; Addr?: string };
+  ManagerStatus?: { Addr?: string };
   Spec?: { Availability?: string; Labels?: Record<string, string> };
 }
