@@ -220,18 +220,23 @@ export class ClusterSandbox implements Sandbox {
 
   /**
    * Tells sessions of hosts they lost: every host of a node the manager no longer hears from, and
-   * any host whose task stopped.
+   * any host whose task stopped. Also forgets the preparation of nodes that are down, and the
+   * waiting hosts of nodes that take no new ones.
    */
   private async checkHosts(): Promise<void> {
-    const hosts = [...this.pool.waiting().map((s) => s.host), ...[...this.sessions].flatMap((s) => s.clusterHosts())];
-    if (hosts.length === 0 || this.checking) return;
+    if (this.checking) return;
     this.checking = true;
     try {
-      const [nodes, tasks] = await Promise.all([this.nodes.list(), this.nodes.manager.listTasks() as Promise<SwarmTask[]>]);
+      const nodes = await this.nodes.list();
       const down = new Map(nodes.filter((n) => !n.up).map((n) => [n.id, n]));
+      // A node that comes back has restarted, its firewall and mirror with it: prepare it again.
+      for (const id of down.keys()) this.preparing.delete(id);
       // A waiting host on a node taken out of service would be a new host there once handed out.
       const accepting = new Set(nodes.filter((n) => n.acceptsHosts).map((n) => n.id));
       this.pool.discard((slot) => !accepting.has(slot.host.node.id));
+      const hosts = [...this.pool.waiting().map((s) => s.host), ...[...this.sessions].flatMap((s) => s.clusterHosts())];
+      if (hosts.length === 0) return;
+      const tasks = (await this.nodes.manager.listTasks()) as SwarmTask[];
       const byContainer = new Map(tasks.map((t) => [t.Status.ContainerStatus?.ContainerID, t]));
       for (const host of hosts) {
         const node = down.get(host.node.id);

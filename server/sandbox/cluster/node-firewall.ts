@@ -36,8 +36,9 @@ export interface NodeFirewall {
  *
  * Hosts on one bridge do not reach each other either: the bridge is made with
  * enable_icc=false (docs/operators.md), and the forward rule below drops them anyway.
- * Installed from a short-lived container on the node's network; safe to run again (the chains
- * are rebuilt in one iptables-restore).
+ * Installed from a short-lived container on the node's network; safe to run again (what is
+ * there stays, what is missing is added). The rules live in the node's kernel: a node that
+ * restarts gets them again when its next host lands there (cluster-sandbox.ts).
  */
 export async function ensureNodeFirewall(docker: Docker, nodeName: string, rules: NodeFirewall): Promise<void> {
   // The chains are made once, in one iptables-restore transaction, so they never exist half
