@@ -24,7 +24,7 @@ import { createSessionNetwork, markSubnetsInUse, removeSessionNetwork, type Sess
 import { validateHostNames } from './host-names.ts';
 import { gatewayOf, SubnetAllocator } from './subnets.ts';
 import { ServerLease } from './server-lease.ts';
-import { groupResourceNames, sweepOwner } from './sweep.ts';
+import { groupResourceName, groupResourceNames, sweepOwner } from './sweep.ts';
 import { WarmPool } from './warm-pool.ts';
 import { assertIsolationAvailable, describeIsolation } from './isolation.ts';
 import { handOverCgroups } from './cgroup-handover.ts';
@@ -273,7 +273,7 @@ export class DockerSandbox implements Sandbox {
   }
 
   private resourceName(id: string): string {
-    return `drydock-${this.config.owner}-${id}`;
+    return groupResourceName(this.config.owner, id);
   }
 
   private async createHost(

@@ -87,11 +87,7 @@ export function overlaps(left: string, right: string): boolean {
  * `/rangePrefix` overlaps the subnet.
  */
 export function overlapsNarrower(subnet: string, rangePrefix: number, networks: readonly string[]): boolean {
-  const base = subnet.split('/')[0]!;
-  return networks.some((network) => {
-    const [address, bits] = network.split('/') as [string, string];
-    return Number(bits) > rangePrefix && (inRange(address, subnet) || inRange(base, network));
-  });
+  return networks.some((network) => Number(network.split('/')[1]) > rangePrefix && overlaps(subnet, network));
 }
 
 function toNumber(address: string): number {

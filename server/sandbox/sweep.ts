@@ -33,11 +33,16 @@ export async function sweepOwner(docker: Docker, owner: string, keep: ReadonlySe
   return { containers: containers.length, networks: networks.length };
 }
 
+/** A host group's network name; its hosts' containers (or services) are this name, a dash and the host's name. */
+export function groupResourceName(owner: string, hostGroupId: string): string {
+  return `drydock-${owner}-${hostGroupId}`;
+}
+
 /** The container (or service) and network names of recorded host groups: what the start-up sweep leaves for adoption. */
 export function groupResourceNames(owner: string, groups: readonly HostGroupRecord[]): Set<string> {
   return new Set(
     groups.flatMap((g) => {
-      const network = `drydock-${owner}-${g.hostGroupId}`;
+      const network = groupResourceName(owner, g.hostGroupId);
       return [network, ...g.hostNames.map((name) => `${network}-${name}`)];
     }),
   );

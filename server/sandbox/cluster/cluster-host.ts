@@ -40,14 +40,10 @@ export async function removeService(manager: Docker, serviceId: string): Promise
     });
 }
 
-export interface HostServiceTimeouts {
-  /** How long a task may wait for a node with room before the learner is told there is none. */
-  noRoomMs: number;
-  /** How long a task may take from created to running (the image is on every node). */
-  startMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: HostServiceTimeouts = { noRoomMs: 5_000, startMs: 60_000 };
+/** How long a task may wait for a node with room before the learner is told there is none. */
+const NO_ROOM_MS = 5_000;
+/** How long a task may take from created to running (the image is on every node). */
+const START_MS = 60_000;
 
 /**
  * Creates the service of one host and waits for its task to run and its engine to answer. On any
@@ -57,11 +53,10 @@ export async function startHostService(
   nodes: ClusterNodes,
   spec: Docker.CreateServiceOptions,
   placement: HostPlacementOnCluster,
-  timeouts: HostServiceTimeouts = DEFAULT_TIMEOUTS,
 ): Promise<ClusterHost> {
   const service = (await nodes.manager.createService(spec)) as { id: string };
   try {
-    const host = await hostOfService(nodes, service.id, placement, timeouts);
+    const host = await hostOfService(nodes, service.id, placement);
     await host.waitForEngine();
     return host;
   } catch (err) {
@@ -77,14 +72,9 @@ export interface HostPlacementOnCluster {
 }
 
 /** The host that a service's task is, once the task runs: its node, container and addresses. */
-export async function hostOfService(
-  nodes: ClusterNodes,
-  serviceId: string,
-  { hostName, network }: HostPlacementOnCluster,
-  timeouts: HostServiceTimeouts = DEFAULT_TIMEOUTS,
-): Promise<ClusterHost> {
-  const task = await runningTask(nodes.manager, serviceId, hostName, timeouts);
-  const node = (await nodes.list()).find((n) => n.id === task.NodeID);
+export async function hostOfService(nodes: ClusterNodes, serviceId: string, { hostName, network }: HostPlacementOnCluster): Promise<ClusterHost> {
+  const task = await runningTask(nodes.manager, serviceId, hostName);
+  const node = await nodes.get(task.NodeID!).catch(() => undefined);
   if (!node?.up) throw new DrydockError('DD_HOST_NOT_READY', `lab host ${hostName} runs on node ${node?.name ?? task.NodeID}, which is not up`);
   const engine = nodes.engine(node);
   const containerId = task.Status.ContainerStatus!.ContainerID!;
@@ -96,7 +86,7 @@ export async function hostOfService(
 
 const FAILED = new Set(['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove']);
 
-async function runningTask(manager: Docker, serviceId: string, hostName: string, timeouts: HostServiceTimeouts): Promise<SwarmTask> {
+async function runningTask(manager: Docker, serviceId: string, hostName: string): Promise<SwarmTask> {
   const started = Date.now();
   for (;;) {
     const [task] = (await manager.listTasks({ filters: { service: [serviceId] } })) as SwarmTask[];
@@ -107,18 +97,15 @@ async function runningTask(manager: Docker, serviceId: string, hostName: string,
     }
     const waited = Date.now() - started;
     // Pending with "no suitable node": no node has the reservation free (or none takes hosts).
-    if (state === 'pending' && /no suitable node/.test(task!.Status.Err ?? '') && waited > timeouts.noRoomMs) {
+    if (state === 'pending' && /no suitable node/.test(task!.Status.Err ?? '') && waited > NO_ROOM_MS) {
       throw new DrydockError(
         'DD_SANDBOX_CAPACITY',
         'the lab cluster has no room for another lab host right now: try again when other sessions end. (For whoever runs Drydock: ' +
           `the scheduler says "${task!.Status.Err}"; add lab nodes or lower DRYDOCK_CLUSTER_HOST_RESERVE_MIB.)`,
       );
     }
-    if (waited > timeouts.startMs) {
-      throw new DrydockError(
-        'DD_HOST_NOT_READY',
-        `lab host ${hostName} did not start within ${timeouts.startMs / 1000} s (task ${state ?? 'not created'})`,
-      );
+    if (waited > START_MS) {
+      throw new DrydockError('DD_HOST_NOT_READY', `lab host ${hostName} did not start within ${START_MS / 1000} s (task ${state ?? 'not created'})`);
     }
     await sleep(200);
   }

@@ -21,7 +21,7 @@ import { whyStopped } from '../host-watch.ts';
 import { hostOfService, startHostService, type ClusterHost, type SwarmTask } from './cluster-host.ts';
 import { ClusterHostGroup, type OverlayNetwork } from './cluster-host-group.ts';
 import { removeOverlay, sweepCluster } from './cluster-sweep.ts';
-import { groupResourceNames } from '../sweep.ts';
+import { groupResourceName, groupResourceNames } from '../sweep.ts';
 import { hostServiceSpec } from './host-service.ts';
 import { ClusterNodes, connectEngine, readTlsMaterial, type LabNode } from './node-engines.ts';
 import { prepareNode, type PreparedNode, type ServerSide } from './node-preparation.ts';
@@ -271,7 +271,7 @@ export class ClusterSandbox implements Sandbox {
   }
 
   private resourceName(id: string): string {
-    return `drydock-${this.config.owner}-${id}`;
+    return groupResourceName(this.config.owner, id);
   }
 
   private async startHost(network: OverlayNetwork, id: string, hostName: string, serviceName = `${network.name}-${hostName}`): Promise<ClusterHost> {

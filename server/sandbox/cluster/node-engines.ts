@@ -57,15 +57,12 @@ export class ClusterNodes {
   ) {}
 
   async list(): Promise<LabNode[]> {
-    const nodes = (await this.manager.listNodes()) as SwarmNode[];
-    return nodes.map((n) => ({
-      id: n.ID,
-      name: n.Description?.Hostname ?? n.ID,
-      // A manager may report 0.0.0.0 for itself (moby#35437); its manager address then holds it.
-      address: n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : (n.ManagerStatus?.Addr?.replace(/:\d+$/, '') ?? ''),
-      up: n.Status?.State === 'ready',
-      acceptsHosts: n.Status?.State === 'ready' && n.Spec?.Availability === 'active' && n.Spec?.Labels?.[NODE_OUT_OF_SERVICE] !== 'no',
-    }));
+    return ((await this.manager.listNodes()) as SwarmNode[]).map(labNode);
+  }
+
+  /** One node, as the manager reports it now. */
+  async get(id: string): Promise<LabNode> {
+    return labNode((await this.manager.getNode(id).inspect()) as SwarmNode);
   }
 
   /** The engine of a node, for execs and terminals in the hosts it runs. */
@@ -77,6 +74,17 @@ export class ClusterNodes {
     }
     return docker;
   }
+}
+
+function labNode(n: SwarmNode): LabNode {
+  return {
+    id: n.ID,
+    name: n.Description?.Hostname ?? n.ID,
+    // A manager may report 0.0.0.0 for itself (moby#35437); its manager address then holds it.
+    address: n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : (n.ManagerStatus?.Addr?.replace(/:\d+$/, '') ?? ''),
+    up: n.Status?.State === 'ready',
+    acceptsHosts: n.Status?.State === 'ready' && n.Spec?.Availability === 'active' && n.Spec?.Labels?.[NODE_OUT_OF_SERVICE] !== 'no',
+  };
 }
 
 interface SwarmNode {
